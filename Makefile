@@ -1,0 +1,34 @@
+# The README's two commands: `make demo` and `make test`. Each creates .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SOURCES := ../shared/corpus-sources
+export HF_HUB_OFFLINE := 1
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, pinned: the CPU build; a bare dependency would pull a CUDA build.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@test -d $(SOURCES) || { echo "error: $(SOURCES) not found: the demo compares the reference texts there" >&2; exit 1; }
+	$(BIN)/treatydiff compare $(SOURCES)/budapest-convention.en.md $(SOURCES)/uncac.en.md --level article --json reports/budapest-convention.en--uncac.en.json
+	$(BIN)/treatydiff compare $(SOURCES)/budapest-convention.en.md $(SOURCES)/uncac.en.md --level paragraph -o reports/budapest-convention.en--uncac.en.paragraph.html
+	$(BIN)/treatydiff compare $(SOURCES)/budapest-convention.en.md $(SOURCES)/budapest-protocol-ets189.en.md --level article --json reports/budapest-convention.en--budapest-protocol-ets189.en.json
+	$(BIN)/python benchmarks/score_gold.py $(SOURCES)/../eval/budapest-ets189.gold.json
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

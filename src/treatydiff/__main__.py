@@ -1,0 +1,3 @@
+from treatydiff.cli import run
+
+run()

