@@ -35,6 +35,8 @@ class CompareOptions:
     alignment: AlignmentConfig = field(default_factory=AlignmentConfig)
     # Inside a pair of aligned articles the context is settled, so weaker links count.
     local_link_threshold: float = 0.4
+    # Outside that context only strong evidence links a paragraph to another article.
+    crossing_link_threshold: float = 0.65
 
 
 def embedding_text(segment: Segment) -> str:
@@ -100,6 +102,7 @@ def compare_documents(
         "title_weight": config.title_weight,
         "length_ratio": config.length_ratio,
         "local_link_threshold": options.local_link_threshold,
+        "crossing_link_threshold": options.crossing_link_threshold,
     }
     return Comparison(seg_a, seg_b, level, tuple(pairs), embedder.name, thresholds)
 
@@ -175,7 +178,13 @@ def align_within_units(
     rest_a = [i for i in range(len(leaves_a)) if i not in used_a]
     rest_b = [j for j in range(len(leaves_b)) if j not in used_b]
     if rest_a and rest_b:
-        sub = align(_subset(side_a, rest_a), _subset(side_b, rest_b), replace(config, title_weight=0.0))
+        crossing = replace(
+            config,
+            link_threshold=options.crossing_link_threshold,
+            attach_threshold=max(config.attach_threshold, options.crossing_link_threshold),
+            title_weight=0.0,
+        )
+        sub = align(_subset(side_a, rest_a), _subset(side_b, rest_b), crossing)
         linked += [
             (tuple(rest_a[i] for i in g.a), tuple(rest_b[j] for j in g.b)) for g in sub.groups if g.a and g.b
         ]
