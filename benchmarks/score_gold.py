@@ -16,7 +16,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring import score_alignment  # noqa: E402
-
 from treatydiff.compare import CompareOptions, compare_documents  # noqa: E402
 from treatydiff.documents import load_document  # noqa: E402
 from treatydiff.embeddings import EmbeddingCache, SentenceTransformerEmbedder, default_cache_dir  # noqa: E402

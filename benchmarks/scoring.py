@@ -19,9 +19,7 @@ def _prf(predicted: set[str], true: set[str]) -> float:
 
 def score_alignment(alignment: dict[str, Any], gold: dict[str, Any]) -> dict[str, Any]:
     """Precision, recall, F1 of article links; moved and only-A/only-B figures where gold has them."""
-    article = {
-        (side, s["id"]): s.get("article") for side in ("a", "b") for s in alignment[side]["segments"]
-    }
+    article = {(side, s["id"]): s.get("article") for side in ("a", "b") for s in alignment[side]["segments"]}
     links: set[tuple[str, str]] = set()
     moved_a: set[str] = set()
     only_a: set[str] = set()

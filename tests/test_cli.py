@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbedder
 from typer.testing import CliRunner
 
 import treatydiff.pipeline
+from fakes import FakeEmbedder
 from treatydiff.cli import app, default_report_path
 
 COMPARE = Path(__file__).parent / "fixtures" / "compare"
@@ -115,8 +115,20 @@ def test_bad_threshold(option: str, tmp_path: Path) -> None:
 
 def test_thresholds_reach_the_aligner(tmp_path: Path) -> None:
     exported = tmp_path / "r.json"
-    strict = invoke("compare", V1, V2, "--link-threshold", "0.99", "--title-weight", "0",
-                    "-o", str(tmp_path / "r.html"), "--json", str(exported), "-q")
+    strict = invoke(
+        "compare",
+        V1,
+        V2,
+        "--link-threshold",
+        "0.99",
+        "--title-weight",
+        "0",
+        "-o",
+        str(tmp_path / "r.html"),
+        "--json",
+        str(exported),
+        "-q",
+    )
     assert strict.exit_code == 0, strict.output
     data = json.loads(exported.read_text(encoding="utf-8"))
     assert data["thresholds"]["link_threshold"] == 0.99

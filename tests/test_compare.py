@@ -23,8 +23,7 @@ def run(level: Level, fake_embedder) -> Comparison:  # type: ignore[no-untyped-d
 
 def article_links(comparison: Comparison) -> dict[tuple[str, ...], tuple[str, ...]]:
     return {
-        tuple(s.article or "" for s in p.a): tuple(s.article or "" for s in p.b)
-        for p in comparison.pairs
+        tuple(s.article or "" for s in p.a): tuple(s.article or "" for s in p.b) for p in comparison.pairs
     }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from fakes import FakeEmbedder
 
+from fakes import FakeEmbedder
 from treatydiff.embeddings import EmbeddingCache, split_for_window
 
 
@@ -82,6 +82,8 @@ def test_corrupt_cache_is_rebuilt_with_a_warning(tmp_path: Path, capsys) -> None
 
 def test_progress_is_reported_in_chunks() -> None:
     calls: list[tuple[int, int]] = []
-    FakeEmbedder().embed([f"text {k}" for k in range(70)], batch_size=32, progress=lambda d, t: calls.append((d, t)))
+    FakeEmbedder().embed(
+        [f"text {k}" for k in range(70)], batch_size=32, progress=lambda d, t: calls.append((d, t))
+    )
     assert calls[0] == (0, 70)
     assert calls[-1] == (70, 70)

@@ -14,8 +14,8 @@ from treatydiff.compare import compare_documents as compare_documents
 from treatydiff.diffing import word_diff as word_diff
 from treatydiff.documents import load_document as load_document
 from treatydiff.documents import parse_document as parse_document
-from treatydiff.embeddings import EmbeddingCache as EmbeddingCache
 from treatydiff.embeddings import Embedder as Embedder
+from treatydiff.embeddings import EmbeddingCache as EmbeddingCache
 from treatydiff.embeddings import SentenceTransformerEmbedder as SentenceTransformerEmbedder
 from treatydiff.errors import TreatydiffError as TreatydiffError
 from treatydiff.export import comparison_to_dict as comparison_to_dict

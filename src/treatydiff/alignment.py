@@ -97,9 +97,7 @@ class Alignment:
 
 def pair_scores(
     a: SideVectors, b: SideVectors, semantic_weight: float, semantic_alone: float = 0.0
-) -> tuple[
-    NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]
-]:
+) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
     """Combined, semantic and lexical similarity of every pair, each clipped to [0, 1]."""
     semantic = np.clip(a.semantic @ b.semantic.T, 0.0, 1.0).astype(np.float32)
     if a.lexical is None or b.lexical is None:
@@ -226,7 +224,9 @@ def _may_grow(
     grown_a = [*group_a, index] if side == "a" else group_a
     grown_b = [*group_b, index] if side == "b" else group_b
     # The parts of a split, taken together, are about as long as the whole.
-    if _length_ratio(a, b, grown_a, grown_b) > max(_length_ratio(a, b, group_a, group_b), config.length_ratio):
+    if _length_ratio(a, b, grown_a, grown_b) > max(
+        _length_ratio(a, b, group_a, group_b), config.length_ratio
+    ):
         return False
     before = pooled_score(a, b, group_a, group_b, config.semantic_weight, config.semantic_alone)
     after = pooled_score(a, b, grown_a, grown_b, config.semantic_weight, config.semantic_alone)

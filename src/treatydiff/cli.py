@@ -118,24 +118,35 @@ def compare(
         Path | None, typer.Option("--output", "-o", help="HTML report path [default: reports/<a>--<b>.html].")
     ] = None,
     json_path: Annotated[
-        Path | None, typer.Option("--json", help="Also write the alignment as JSON (schema treatydiff.alignment/1).")
+        Path | None,
+        typer.Option("--json", help="Also write the alignment as JSON (schema treatydiff.alignment/1)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
+    ] = False,
     model: Annotated[
         str, typer.Option("--model", help="sentence-transformers model name or local directory.")
     ] = "all-MiniLM-L6-v2",
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR].")
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR]."
+        ),
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")
+    ] = False,
     link_threshold: Annotated[
         float,
-        typer.Option(help="Least combined score for a one-to-one link.", callback=_unit_interval("--link-threshold")),
+        typer.Option(
+            help="Least combined score for a one-to-one link.", callback=_unit_interval("--link-threshold")
+        ),
     ] = _DEFAULTS.link_threshold,
     attach_threshold: Annotated[
         float,
         typer.Option(
-            help="Least score for a segment to join a split or merge.", callback=_unit_interval("--attach-threshold")
+            help="Least score for a segment to join a split or merge.",
+            callback=_unit_interval("--attach-threshold"),
         ),
     ] = _DEFAULTS.attach_threshold,
     semantic_weight: Annotated[
@@ -148,7 +159,7 @@ def compare(
     title_weight: Annotated[
         float,
         typer.Option(
-            help="A pair scores at least this times the similarity of the article titles (0 to ignore titles).",
+            help="A pair scores at least this times its article titles' similarity (0: ignore titles).",
             callback=_unit_interval("--title-weight"),
         ),
     ] = _DEFAULTS.title_weight,
@@ -181,8 +192,15 @@ def compare(
     try:
         with _progress(quiet) as progress:
             result = run_compare(
-                a, b, options, model=model, cache_dir=None if no_cache else cache_dir,
-                use_cache=not no_cache, report_path=report_path, json_path=json_path, progress=progress,
+                a,
+                b,
+                options,
+                model=model,
+                cache_dir=None if no_cache else cache_dir,
+                use_cache=not no_cache,
+                report_path=report_path,
+                json_path=json_path,
+                progress=progress,
             )
     except (ConfigError, OutputError, TreatydiffError) as exc:
         raise _fail(str(exc)) from None

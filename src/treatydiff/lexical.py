@@ -22,9 +22,7 @@ def normalise_for_lexical(text: str) -> str:
     return _NUMBERS.sub(" ", _EMPHASIS.sub("", text)).lower()
 
 
-def tfidf_vectors(
-    texts_a: Sequence[str], texts_b: Sequence[str]
-) -> tuple[csr_matrix, csr_matrix]:
+def tfidf_vectors(texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[csr_matrix, csr_matrix]:
     """L2-normalised TF-IDF rows (word unigrams and bigrams) for both sides, one vocabulary."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from .compare import CompareOptions, compare_documents
 from .documents import load_document
-from .embeddings import DEFAULT_MODEL, EmbeddingCache, Embedder, ProgressCallback, SentenceTransformerEmbedder, default_cache_dir
+from .embeddings import (
+    DEFAULT_MODEL,
+    Embedder,
+    EmbeddingCache,
+    ProgressCallback,
+    SentenceTransformerEmbedder,
+    default_cache_dir,
+)
 from .export import comparison_to_json
 from .fsutil import atomic_write_text
 from .records import Comparison, Status
@@ -20,7 +27,7 @@ class CompareResult:
     json_path: Path | None
 
     def summary_line(self) -> str:
-        counts = {status: 0 for status in Status}
+        counts = dict.fromkeys(Status, 0)
         for pair in self.comparison.pairs:
             counts[pair.status] += 1
         moved = sum(1 for p in self.comparison.pairs if p.moved)

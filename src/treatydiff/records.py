@@ -7,11 +7,11 @@ Each stage takes and returns these records; nothing else crosses a stage boundar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Granularity at which two documents are aligned."""
 
     ARTICLE = "article"
@@ -19,7 +19,7 @@ class Level(str, Enum):
     SENTENCE = "sentence"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     UNCHANGED = "unchanged"
     MODIFIED = "modified"
     ONLY_A = "only_a"
@@ -82,14 +82,17 @@ class Segment:
     """
 
     id: str  # stable, unique within a document: "art-6.1.a.ii", "preamble.r3", "p4.s2"
-    label: str  # human label: "Article 6(1)(a)(ii)", "Preamble, recital 3", "Paragraph 4, sentence 2"
+    # human label: "Article 6(1)(a)(ii)", "Preamble, recital 3", "Paragraph 4, sentence 2"
+    label: str
     kind: SegmentKind
     article: str | None  # article number as printed ("32"), "preamble" for recitals, else None
-    path: tuple[str, ...]  # hierarchy labels from the top: ("Chapter II – …", "Article 6 – Misuse of devices", "1", "a", "ii")
+    # hierarchy labels from the top: ("Chapter II – …", "Article 6 – Misuse of devices", "1", "a", "ii")
+    path: tuple[str, ...]
     text: str
     start: int
     end: int
-    heading: str | None = None  # the article heading ("Article 6 – Misuse of devices") for article-level segments
+    # the article heading ("Article 6 – Misuse of devices"), for article-level segments
+    heading: str | None = None
     article_title: str | None = None  # "Misuse of devices"; carried by every segment inside an article
     order: int = 0  # position in document order (0-based)
 

@@ -1,0 +1,113 @@
+"""End to end with the real bundled model on the reference texts (skipped without ../shared)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from typer.testing import CliRunner
+
+from treatydiff.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scoring import score_alignment  # noqa: E402
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def budapest_ets189(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    sources = ROOT.parent / "shared" / "corpus-sources"
+    if not sources.is_dir():
+        pytest.skip("../shared/corpus-sources not present: reference-text tests need it")
+    out = tmp_path_factory.mktemp("e2e")
+    report, exported = out / "report.html", out / "alignment.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(sources / "budapest-convention.en.md"),
+            str(sources / "budapest-protocol-ets189.en.md"),
+            "--level",
+            "article",
+            "--json",
+            str(exported),
+            "-o",
+            str(report),
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return report, exported
+
+
+def test_budapest_vs_ets189_meets_the_gold_f1(budapest_ets189: tuple[Path, Path]) -> None:
+    _, exported = budapest_ets189
+    gold_path = ROOT.parent / "shared" / "eval" / "budapest-ets189.gold.json"
+    metrics = score_alignment(json.loads(exported.read_text()), json.loads(gold_path.read_text()))
+    assert metrics["f1"] >= 0.95, metrics
+
+
+def test_harness_equals_the_reference_scorer(budapest_ets189: tuple[Path, Path]) -> None:
+    _, exported = budapest_ets189
+    gold_path = ROOT.parent / "shared" / "eval" / "budapest-ets189.gold.json"
+    reference = subprocess.run(
+        [sys.executable, str(gold_path.parent / "score.py"), str(exported), str(gold_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ours = score_alignment(json.loads(exported.read_text()), json.loads(gold_path.read_text()))
+    theirs = json.loads(reference.stdout)
+    assert json.loads(json.dumps(ours)) == theirs
+
+
+def test_report_holds_every_segment_once(budapest_ets189: tuple[Path, Path]) -> None:
+    report, exported = budapest_ets189
+    data = json.loads(exported.read_text())
+    soup = BeautifulSoup(report.read_text(encoding="utf-8"), "html.parser")
+    seen = [el["data-seg"] for el in soup.select("[data-seg]")]
+    expected = [f"{side}:{s['id']}" for side in ("a", "b") for s in data[side]["segments"]]
+    assert sorted(seen) == sorted(expected)
+    assert not soup.select("[src^=http], [href^=http], link[rel=stylesheet]")
+
+
+def test_scorer_matches_reference_on_hand_made_alignments(tmp_path: Path) -> None:
+    """Moved, removed and added figures too, which the published gold file doesn't exercise."""
+    score_py = ROOT.parent / "shared" / "eval" / "score.py"
+    if not score_py.is_file():
+        pytest.skip("../shared/eval not present")
+    segs = lambda arts: [{"id": f"s{k}", "article": a} for k, a in enumerate(arts)]  # noqa: E731
+    alignment = {
+        "a": {"segments": segs(["1", "2", "3", "4", "preamble"])},
+        "b": {"segments": segs(["1", "2", "3", "5", "preamble"])},
+        "pairs": [
+            {"a": ["s0"], "b": ["s0"], "moved": False},
+            {"a": ["s1"], "b": ["s2", "s1"], "moved": True},
+            {"a": ["s2"], "b": [], "moved": False},
+            {"a": ["s3"], "b": ["s3"], "moved": True},
+            {"a": ["s4"], "b": [], "moved": False},
+            {"a": [], "b": ["s4"], "moved": False},
+        ],
+    }
+    gold = {
+        "sure": [["1", "1"], ["2", "2"], ["4", "3"]],
+        "possible": [["2", "3"]],
+        "moved": ["2"],
+        "removed": ["3"],
+        "added": ["5"],
+    }
+    (tmp_path / "al.json").write_text(json.dumps(alignment))
+    (tmp_path / "gold.json").write_text(json.dumps(gold))
+    reference = subprocess.run(
+        [sys.executable, str(score_py), str(tmp_path / "al.json"), str(tmp_path / "gold.json")],
+        capture_output=True,
+        text=True,
+    )
+    ours = json.loads(json.dumps(score_alignment(alignment, gold)))
+    assert ours == json.loads(reference.stdout)
