@@ -198,3 +198,14 @@ def test_every_segment_is_in_exactly_one_group(n_a: int, n_b: int, seed: int) ->
     for g in result.groups:
         assert g.a or g.b
         assert 0.0 <= g.score <= 1.0
+
+
+def test_a_recital_needs_stronger_evidence_to_link_to_an_article() -> None:
+    # Similar enough (cos 0.55) to link within one part, not across parts.
+    near = mix((0, 1.0), (1, 1.5))
+    a = SideVectors(np.stack([basis(0)]), None, np.ones(1, np.float32), None, np.array([0], np.int8))
+    same_part = SideVectors(np.stack([near]), None, np.ones(1, np.float32), None, np.array([0], np.int8))
+    other_part = SideVectors(np.stack([near]), None, np.ones(1, np.float32), None, np.array([1], np.int8))
+    config = AlignmentConfig(semantic_weight=1.0, semantic_alone=0.0, link_threshold=0.5)
+    assert linked(align(a, same_part, config)) == {((0,), (0,))}
+    assert linked(align(a, other_part, config)) == set()

@@ -106,3 +106,26 @@ def test_json_export_has_the_documented_shape(fake_embedder) -> None:  # type: i
         assert pair["status"] in {"unchanged", "modified", "only_a", "only_b"}
         assert isinstance(pair["moved"], bool) and 0.0 <= pair["score"] <= 1.0
     assert comparison_to_dict(comparison)["pairs"] == data["pairs"]
+
+
+def test_articles_that_correspond_without_matching_paragraphs_stay_paired(
+    tmp_path: Path, fake_embedder
+) -> None:  # type: ignore[no-untyped-def]
+    # Two "Definitions" articles define different terms: no paragraph matches another, but the
+    # titles say the articles correspond; at paragraph level they stay one pair.
+    head = "---\ntitle: {t}\n---\n\n# {t}\n\n##### Article 1 – Definitions\n\n"
+    (tmp_path / "a.md").write_text(
+        head.format(t="A")
+        + "a) “widget” means a small device;\n\nb) “gadget” means a widget with a spring.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.md").write_text(
+        head.format(t="B") + "For the purposes of this Protocol, “racist material” means any written text.\n",
+        encoding="utf-8",
+    )
+    a, b = load_document(tmp_path / "a.md"), load_document(tmp_path / "b.md")
+    for level in (Level.ARTICLE, Level.PARAGRAPH):
+        comparison = compare_documents(a, b, fake_embedder, CompareOptions(level=level))
+        two_sided = [p for p in comparison.pairs if p.a and p.b]
+        assert len(two_sided) == 1, level
+        assert {s.article for s in two_sided[0].a} == {"1"} == {s.article for s in two_sided[0].b}

@@ -40,6 +40,10 @@ class AlignmentConfig:
     order_bonus: float = 0.03  # bonus, when ranking pairs, for those on the path of confident anchors
     anchor_threshold: float = 0.75  # least score of an anchor for the order prior
     title_weight: float = 0.6  # a pair scores at least this times its title similarity
+    # Hub-correct the whole combined score, not only the meaning-alone path: for searches
+    # outside a settled context, where boilerplate look-alikes abound.
+    hub_correct_all: bool = False
+    part_penalty: float = 0.1  # subtracted from pairs that cross parts (a recital and an article)
 
     def validate(self) -> AlignmentConfig:
         for name in (
@@ -57,6 +61,8 @@ class AlignmentConfig:
             raise ConfigError(f"attach-gain must be between -1 and 1, got {self.attach_gain}")
         if self.length_ratio < 1.0:
             raise ConfigError(f"length-ratio must be at least 1, got {self.length_ratio}")
+        if not 0.0 <= self.part_penalty <= 1.0:
+            raise ConfigError(f"part-penalty must be between 0 and 1, got {self.part_penalty}")
         if not 0.0 <= self.order_bonus <= 0.5:
             raise ConfigError(f"order-bonus must be between 0 and 0.5, got {self.order_bonus}")
         return self
@@ -70,6 +76,9 @@ class SideVectors:
     lexical: csr_matrix | None  # (n, v), rows L2-normalised; None to use semantics only
     weights: NDArray[np.float32]  # (n,), e.g. word counts, for pooling groups
     titles: NDArray[np.float32] | None = None  # (n, d) article-title vectors, zero rows for none
+    # (n,) the part of the document each segment is in (e.g. 0 preamble, 1 operative part);
+    # a pair across parts needs stronger evidence. None: all one part.
+    parts: NDArray[np.int8] | None = None
 
     def __len__(self) -> int:
         return int(self.semantic.shape[0])
@@ -154,11 +163,16 @@ def align(a: SideVectors, b: SideVectors, config: AlignmentConfig | None = None)
         groups = [Group((i,), ()) for i in range(n_a)] + [Group((), (j,)) for j in range(n_b)]
         return Alignment(tuple(groups), n_a, n_b)
     combined, _, _ = pair_scores(a, b, config.semantic_weight, config.semantic_alone)
+    if config.hub_correct_all:
+        combined = hub_corrected(combined)
     titles = title_scores(a, b)
     if titles is not None and config.title_weight > 0:
         # Matching titles ("Definitions", "Extradition") say two articles do the same job
         # even when their content differs.
         combined = np.maximum(combined, config.title_weight * titles)
+    if a.parts is not None and b.parts is not None and config.part_penalty > 0:
+        crossing = a.parts[:, None] != b.parts[None, :]
+        combined = np.where(crossing, np.maximum(combined - config.part_penalty, 0.0), combined)
     ranking = combined
     if config.order_bonus > 0:
         first = link_greedily(combined, combined, a, b, config)
@@ -230,7 +244,9 @@ def _may_grow(
         return False
     before = pooled_score(a, b, group_a, group_b, config.semantic_weight, config.semantic_alone)
     after = pooled_score(a, b, grown_a, grown_b, config.semantic_weight, config.semantic_alone)
-    return after[0] - before[0] >= config.attach_gain
+    # The grown group must explain the other side at least as well: in meaning, or overall.
+    # (Lexical cosine alone falls whenever the new part brings words of its own.)
+    return max(after[0] - before[0], after[1] - before[1]) >= config.attach_gain
 
 
 def order_prior(anchors: list[tuple[int, int]], n_a: int, n_b: int) -> NDArray[np.float32]:

@@ -136,7 +136,18 @@ def unit_vectors(
         if unit.article_title and unit.article_title in title_vectors:
             titles[k] = title_vectors[unit.article_title]
     weights = np.array([word_count(u.text) for u in units], dtype=np.float32)
-    return SideVectors(pooled, None, weights, titles)
+    return SideVectors(pooled, None, weights, titles, document_parts(units))
+
+
+def document_parts(segments: Sequence[Segment]) -> NDArray[np.int8]:
+    """0 for the preamble, 1 for the operative text, 2 for the closing formula."""
+    return np.array(
+        [
+            0 if s.article == "preamble" else 2 if s.kind == "formula" or s.id.startswith("final") else 1
+            for s in segments
+        ],
+        dtype=np.int8,
+    )
 
 
 def align_within_units(
@@ -152,8 +163,20 @@ def align_within_units(
 ) -> list[Group]:
     """Align leaves inside each aligned unit group, then leftovers across the document."""
     lex_a, lex_b = tfidf_vectors([s.text for s in leaves_a], [s.text for s in leaves_b])
-    side_a = SideVectors(vec_a, lex_a, np.array([word_count(s.text) for s in leaves_a], np.float32))
-    side_b = SideVectors(vec_b, lex_b, np.array([word_count(s.text) for s in leaves_b], np.float32))
+    side_a = SideVectors(
+        vec_a,
+        lex_a,
+        np.array([word_count(s.text) for s in leaves_a], np.float32),
+        None,
+        document_parts(leaves_a),
+    )
+    side_b = SideVectors(
+        vec_b,
+        lex_b,
+        np.array([word_count(s.text) for s in leaves_b], np.float32),
+        None,
+        document_parts(leaves_b),
+    )
     leaves_of_a = _members_by_unit(unit_of_a)
     leaves_of_b = _members_by_unit(unit_of_b)
     local = replace(
@@ -169,9 +192,12 @@ def align_within_units(
         rows = [i for u in group.a for i in leaves_of_a.get(u, [])]
         cols = [j for u in group.b for j in leaves_of_b.get(u, [])]
         sub = align(_subset(side_a, rows), _subset(side_b, cols), local)
-        linked += [
+        inside = [
             (tuple(rows[i] for i in g.a), tuple(cols[j] for j in g.b)) for g in sub.groups if g.a and g.b
         ]
+        # Articles that correspond although no paragraph of one matches a paragraph of the
+        # other (two definitions articles) stay together as one pair, as at article level.
+        linked += inside or [(tuple(rows), tuple(cols))]
     # Leftovers get one more chance across the whole document, at the global threshold.
     used_a = {i for ga, _ in linked for i in ga}
     used_b = {j for _, gb in linked for j in gb}
@@ -183,6 +209,7 @@ def align_within_units(
             link_threshold=options.crossing_link_threshold,
             attach_threshold=max(config.attach_threshold, options.crossing_link_threshold),
             title_weight=0.0,
+            hub_correct_all=True,
         )
         sub = align(_subset(side_a, rest_a), _subset(side_b, rest_b), crossing)
         linked += [
@@ -200,7 +227,8 @@ def _members_by_unit(unit_of: Sequence[int]) -> dict[int, list[int]]:
 
 def _subset(side: SideVectors, rows: list[int]) -> SideVectors:
     lexical = side.lexical[rows] if side.lexical is not None else None
-    return SideVectors(side.semantic[rows], lexical, side.weights[rows])
+    parts = side.parts[rows] if side.parts is not None else None
+    return SideVectors(side.semantic[rows], lexical, side.weights[rows], None, parts)
 
 
 def finish_leaf_groups(
