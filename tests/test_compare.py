@@ -129,3 +129,17 @@ def test_articles_that_correspond_without_matching_paragraphs_stay_paired(
         two_sided = [p for p in comparison.pairs if p.a and p.b]
         assert len(two_sided) == 1, level
         assert {s.article for s in two_sided[0].a} == {"1"} == {s.article for s in two_sided[0].b}
+
+
+def test_a_second_compare_of_the_same_texts_encodes_nothing(tmp_path: Path) -> None:
+    from fakes import FakeEmbedder
+    from treatydiff.embeddings import EmbeddingCache
+
+    a = load_document(COMPARE / "draft-v1.md")
+    b = load_document(COMPARE / "draft-v2.md")
+    first, second = FakeEmbedder(), FakeEmbedder()
+    options = CompareOptions(level=Level.SENTENCE)
+    one = compare_documents(a, b, first, options, cache=EmbeddingCache(tmp_path))
+    two = compare_documents(a, b, second, options, cache=EmbeddingCache(tmp_path))
+    assert first.encoded and second.encoded == []
+    assert [(p.status, p.score) for p in one.pairs] == [(p.status, p.score) for p in two.pairs]
