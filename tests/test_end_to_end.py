@@ -111,3 +111,43 @@ def test_scorer_matches_reference_on_hand_made_alignments(tmp_path: Path) -> Non
     )
     ours = json.loads(json.dumps(score_alignment(alignment, gold)))
     assert ours == json.loads(reference.stdout)
+
+
+def test_budapest_vs_uncac_reads_right_to_a_lawyer(tmp_path: Path) -> None:
+    """Jurisdiction, extradition, mutual assistance, corporate liability and final clauses find
+    their UNCAC counterparts; the computer-specific offences are only in the Budapest Convention."""
+    sources = ROOT.parent / "shared" / "corpus-sources"
+    if not sources.is_dir():
+        pytest.skip("../shared/corpus-sources not present: reference-text tests need it")
+    exported = tmp_path / "un.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(sources / "budapest-convention.en.md"),
+            str(sources / "uncac.en.md"),
+            "--json",
+            str(exported),
+            "-o",
+            str(tmp_path / "un.html"),
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(exported.read_text())
+    article = {(side, s["id"]): s["article"] for side in "ab" for s in data[side]["segments"]}
+    links = {(article[("a", i)], article[("b", j)]) for p in data["pairs"] for i in p["a"] for j in p["b"]}
+    only_a = {article[("a", i)] for p in data["pairs"] if not p["b"] for i in p["a"]}
+    expected = {
+        ("22", "42"),  # jurisdiction
+        ("24", "44"),  # extradition
+        ("25", "46"),
+        ("27", "46"),  # mutual legal assistance
+        ("12", "26"),  # liability of legal persons
+        ("36", "68"),
+        ("44", "69"),
+        ("45", "66"),
+        ("47", "70"),  # final clauses
+    }
+    assert expected <= links
+    assert {str(n) for n in range(2, 11)} <= only_a  # offences against and by computer systems

@@ -127,8 +127,8 @@ def unit_vectors(
     """Pool leaf vectors into unit vectors, weighted by words; attach title vectors."""
     dim = leaf_vectors.shape[1]
     pooled = np.zeros((len(units), dim), dtype=np.float32)
-    for leaf, vector, unit in zip(leaves, leaf_vectors, unit_of, strict=True):
-        pooled[unit] += vector * word_count(leaf.text)
+    for leaf, vector, owner in zip(leaves, leaf_vectors, unit_of, strict=True):
+        pooled[owner] += vector * word_count(leaf.text)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     pooled = np.divide(pooled, norms, out=np.zeros_like(pooled), where=norms > 0)
     titles = np.zeros((len(units), dim), dtype=np.float32)

@@ -6,7 +6,9 @@ evidence that two provisions correspond, even where a sentence embedding hesitat
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 _EMPHASIS = re.compile(r"[*_]{1,2}")
 # Article and paragraph numbers change on renumbering; they are not evidence of wording.
 _NUMBERS = re.compile(r"\b\d+\b")
+_TOKEN = re.compile(r"\b\w+\b")
 
 
 def normalise_for_lexical(text: str) -> str:
@@ -23,21 +26,37 @@ def normalise_for_lexical(text: str) -> str:
 
 
 def tfidf_vectors(texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[csr_matrix, csr_matrix]:
-    """L2-normalised TF-IDF rows (word unigrams and bigrams) for both sides, one vocabulary."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """L2-normalised TF-IDF rows (word unigrams and bigrams) for both sides, one vocabulary.
 
-    corpus = [normalise_for_lexical(t) for t in [*texts_a, *texts_b]]
-    vectoriser = TfidfVectorizer(
-        ngram_range=(1, 2),
-        sublinear_tf=True,
-        token_pattern=r"(?u)\b\w+\b",
-        min_df=1,
-        norm="l2",
-    )
-    try:
-        matrix = vectoriser.fit_transform(corpus).tocsr()
-    except ValueError:  # empty vocabulary: texts made only of punctuation or numbers
-        from scipy.sparse import csr_matrix as make_csr
+    The same figures as scikit-learn's TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+    smooth_idf=True), which a test checks; computed here because importing scikit-learn
+    alone takes longer than a whole warm comparison.
+    """
+    from scipy.sparse import csr_matrix as make_csr
 
-        matrix = make_csr((len(corpus), 1))
+    documents = [_ngrams(normalise_for_lexical(t)) for t in [*texts_a, *texts_b]]
+    vocabulary: dict[str, int] = {}
+    document_frequency: Counter[str] = Counter()
+    for terms in documents:
+        document_frequency.update(set(terms))
+    for term in sorted(document_frequency):
+        vocabulary[term] = len(vocabulary)
+    n = len(documents)
+    idf = {t: math.log((1 + n) / (1 + df)) + 1.0 for t, df in document_frequency.items()}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for row, terms in enumerate(documents):
+        weights = {t: (1.0 + math.log(c)) * idf[t] for t, c in Counter(terms).items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        for term, weight in weights.items():
+            rows.append(row)
+            cols.append(vocabulary[term])
+            values.append(weight / norm)
+    matrix = make_csr((values, (rows, cols)), shape=(n, max(1, len(vocabulary))), dtype="float64")
     return matrix[: len(texts_a)], matrix[len(texts_a) :]
+
+
+def _ngrams(text: str) -> list[str]:
+    words = _TOKEN.findall(text)
+    return words + [f"{x} {y}" for x, y in zip(words, words[1:], strict=False)]
