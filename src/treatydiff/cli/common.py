@@ -1,0 +1,77 @@
+"""Helpers shared by the commands: one-line errors, output-file policy, progress."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from treatydiff.embeddings import ProgressCallback
+
+_GENERATED_MARKERS = (b'<meta name="generator" content="treatydiff', b'"schema": "treatydiff.')
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+def default_report_path(path_a: str, path_b: str, reports_dir: Path = Path("reports")) -> Path:
+    """reports/<a>--<b>.html from the file stems, e.g. budapest-convention.en--uncac.en.html."""
+    return reports_dir / f"{_stem(path_a)}--{_stem(path_b)}.html"
+
+
+def _stem(path: str) -> str:
+    stem = Path(path).stem
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+
+
+def may_replace(path: Path, force: bool) -> bool:
+    """Replace a file only with --force, or when treatydiff itself wrote it."""
+    if force or not path.exists():
+        return True
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return any(marker in head for marker in _GENERATED_MARKERS)
+
+
+@contextmanager
+def progress_bar(quiet: bool) -> Iterator[ProgressCallback | None]:
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("embedding"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("embedding", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=max(total, 1))
+
+        yield update
+
+
+def unit_interval(name: str) -> Callable[[float | None], float | None]:
+    def check(value: float | None) -> float | None:
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise typer.BadParameter(f"{name} must be between 0 and 1, got {value}")
+        return value
+
+    return check

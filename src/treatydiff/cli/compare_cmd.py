@@ -1,0 +1,119 @@
+"""`treatydiff compare A B`: the side-by-side comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from treatydiff.alignment import AlignmentConfig
+from treatydiff.errors import TreatydiffError
+from treatydiff.records import Level
+
+from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
+
+_DEFAULTS = AlignmentConfig()
+
+
+def compare(
+    a: Annotated[str, typer.Argument(help="First document (.md or .txt), e.g. the older text.")],
+    b: Annotated[str, typer.Argument(help="Second document (.md or .txt), e.g. the newer text.")],
+    level: Annotated[
+        str, typer.Option("--level", "-l", help="Granularity of alignment: article, paragraph or sentence.")
+    ] = "article",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="HTML report path [default: reports/<a>--<b>.html].")
+    ] = None,
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="Also write the alignment as JSON (schema treatydiff.alignment/1)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
+    ] = False,
+    model: Annotated[
+        str, typer.Option("--model", help="sentence-transformers model name or local directory.")
+    ] = "all-MiniLM-L6-v2",
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR]."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")
+    ] = False,
+    link_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Least combined score for a one-to-one link.", callback=unit_interval("--link-threshold")
+        ),
+    ] = _DEFAULTS.link_threshold,
+    attach_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Least score for a segment to join a split or merge.",
+            callback=unit_interval("--attach-threshold"),
+        ),
+    ] = _DEFAULTS.attach_threshold,
+    semantic_weight: Annotated[
+        float,
+        typer.Option(
+            help="Weight of meaning against wording in the combined score.",
+            callback=unit_interval("--semantic-weight"),
+        ),
+    ] = _DEFAULTS.semantic_weight,
+    title_weight: Annotated[
+        float,
+        typer.Option(
+            help="A pair scores at least this times its article titles' similarity (0: ignore titles).",
+            callback=unit_interval("--title-weight"),
+        ),
+    ] = _DEFAULTS.title_weight,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+) -> None:
+    """Compare two documents and write a side-by-side HTML report.
+
+    Example: treatydiff compare budapest-convention.en.md uncac.en.md --level article --json out.json
+    """
+    from treatydiff.compare import CompareOptions
+    from treatydiff.pipeline import run_compare
+
+    try:
+        level_value = Level(level)
+    except ValueError:
+        raise fail(f"unknown level {level!r}: choose article, paragraph or sentence") from None
+    report_path = output or default_report_path(a, b)
+    for target in [report_path, json_path]:
+        if target is not None and not may_replace(target, force):
+            raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
+    options = CompareOptions(
+        level=level_value,
+        alignment=AlignmentConfig(
+            semantic_weight=semantic_weight,
+            link_threshold=link_threshold,
+            attach_threshold=attach_threshold,
+            title_weight=title_weight,
+        ),
+    )
+    try:
+        with progress_bar(quiet) as progress:
+            result = run_compare(
+                a,
+                b,
+                options,
+                model=model,
+                cache_dir=None if no_cache else cache_dir,
+                use_cache=not no_cache,
+                report_path=report_path,
+                json_path=json_path,
+                progress=progress,
+            )
+    except TreatydiffError as exc:
+        raise fail(str(exc)) from None
+    if not quiet:
+        typer.echo(result.summary_line())
+        typer.echo(f"report: {result.report_path}")
+        if result.json_path:
+            typer.echo(f"json:   {result.json_path}")
