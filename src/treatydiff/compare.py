@@ -27,6 +27,7 @@ from .segments import segment_document
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
+    from scipy.sparse import csr_matrix
 
 
 @dataclass(frozen=True)
@@ -163,20 +164,7 @@ def align_within_units(
 ) -> list[Group]:
     """Align leaves inside each aligned unit group, then leftovers across the document."""
     lex_a, lex_b = tfidf_vectors([s.text for s in leaves_a], [s.text for s in leaves_b])
-    side_a = SideVectors(
-        vec_a,
-        lex_a,
-        np.array([word_count(s.text) for s in leaves_a], np.float32),
-        None,
-        document_parts(leaves_a),
-    )
-    side_b = SideVectors(
-        vec_b,
-        lex_b,
-        np.array([word_count(s.text) for s in leaves_b], np.float32),
-        None,
-        document_parts(leaves_b),
-    )
+    side_a, side_b = _leaf_side(leaves_a, vec_a, lex_a), _leaf_side(leaves_b, vec_b, lex_b)
     leaves_of_a = _members_by_unit(unit_of_a)
     leaves_of_b = _members_by_unit(unit_of_b)
     local = replace(
@@ -216,6 +204,11 @@ def align_within_units(
             (tuple(rest_a[i] for i in g.a), tuple(rest_b[j] for j in g.b)) for g in sub.groups if g.a and g.b
         ]
     return finish_leaf_groups(linked, side_a, side_b, config, len(leaves_a), len(leaves_b))
+
+
+def _leaf_side(leaves: Sequence[Segment], vectors: NDArray[np.float32], lexical: csr_matrix) -> SideVectors:
+    weights = np.array([word_count(s.text) for s in leaves], np.float32)
+    return SideVectors(vectors, lexical, weights, None, document_parts(leaves))
 
 
 def _members_by_unit(unit_of: Sequence[int]) -> dict[int, list[int]]:
