@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "quality"))
 from scoring import score_alignment  # noqa: E402
+
 from treatydiff.compare import CompareOptions, compare_documents, embedding_text  # noqa: E402
 from treatydiff.documents import load_document  # noqa: E402
 from treatydiff.embeddings import (  # noqa: E402

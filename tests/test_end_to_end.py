@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from treatydiff.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "benchmarks" / "quality"))
 from scoring import score_alignment  # noqa: E402
 
 pytestmark = pytest.mark.model
