@@ -209,3 +209,51 @@ def test_a_recital_needs_stronger_evidence_to_link_to_an_article() -> None:
     config = AlignmentConfig(semantic_weight=1.0, semantic_alone=0.0, link_threshold=0.5)
     assert linked(align(a, same_part, config)) == {((0,), (0,))}
     assert linked(align(a, other_part, config)) == set()
+
+
+def lexical_rows(*term_sets: dict[int, float], width: int = 40):  # type: ignore[no-untyped-def]
+    from scipy.sparse import csr_matrix
+
+    dense = np.zeros((len(term_sets), width), dtype=np.float32)
+    for row, terms in enumerate(term_sets):
+        for term, weight in terms.items():
+            dense[row, term] = weight
+        dense[row] /= np.linalg.norm(dense[row])
+    return csr_matrix(dense)
+
+
+def test_a_short_provision_merged_into_a_long_one_joins_by_its_wording() -> None:
+    # A0 became the first part of B0; A1, short, was merged into B0 but, whole against
+    # whole, is not similar enough to link. Its wording is all inside B0.
+    sem_a = np.stack([mix((0, 1.0), (1, 0.2)), mix((1, 1.0), (3, 1.0))])
+    sem_b = np.stack([mix((0, 1.0), (1, 0.4))])
+    a = SideVectors(
+        sem_a, lexical_rows({k: 1.0 for k in range(10)}, {20: 1.0, 21: 1.0}), np.array([50, 10], np.float32)
+    )
+    b = SideVectors(
+        sem_b, lexical_rows({**{k: 1.0 for k in range(10)}, 20: 1.0, 21: 1.0}), np.array([60], np.float32)
+    )
+    config = AlignmentConfig(adapt_to_shared_wording=False)
+    assert linked(align(a, b, config)) == {((0, 1), (0,))}
+    assert linked(align(a, b, AlignmentConfig(adapt_to_shared_wording=False, containment_threshold=1.0))) == {
+        ((0,), (0,))
+    }
+
+
+def test_meaning_alone_counts_less_between_a_draft_and_its_revision() -> None:
+    # Three provisions kept word for word, and one pair alike in meaning (cos 0.72) with
+    # no word in common: a link across drafting traditions, suspect within a revision.
+    sem = [basis(k) for k in range(3)]
+    near_a, near_b = basis(5), mix((5, 1.0), (6, 0.96))
+    a_sem = np.stack([*sem, near_a])
+    b_sem = np.stack([*sem, near_b])
+    weights = np.ones(4, np.float32)
+    shared = lexical_rows({0: 1.0}, {1: 1.0}, {2: 1.0}, {10: 1.0})
+    revision_b = lexical_rows({0: 1.0}, {1: 1.0}, {2: 1.0}, {11: 1.0})
+    apart_a = lexical_rows({0: 1.0}, {1: 1.0}, {2: 1.0}, {10: 1.0})
+    apart_b = lexical_rows({20: 1.0}, {21: 1.0}, {22: 1.0}, {11: 1.0})
+    config = AlignmentConfig(semantic_weight=0.6, semantic_alone=0.75, order_bonus=0.0, title_weight=0.0)
+    revision = align(SideVectors(a_sem, shared, weights), SideVectors(b_sem, revision_b, weights), config)
+    traditions = align(SideVectors(a_sem, apart_a, weights), SideVectors(b_sem, apart_b, weights), config)
+    assert ((3,), (3,)) not in linked(revision)
+    assert ((3,), (3,)) in linked(traditions)

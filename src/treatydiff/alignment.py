@@ -15,7 +15,7 @@ vectors (sparse, L2-normalised) and segment weights. It
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,6 +44,16 @@ class AlignmentConfig:
     # outside a settled context, where boilerplate look-alikes abound.
     hub_correct_all: bool = False
     part_penalty: float = 0.1  # subtracted from pairs that cross parts (a recital and an article)
+    # Meaning alone carries a link between texts of different drafting traditions. Between a
+    # draft and its revision, which share most wording, a link with no shared wording is
+    # suspect: the weight of meaning alone falls to 0 as the shared wording of confident
+    # pairs rises from `wording_low` to `wording_high`.
+    # A free segment whose weighted wording lies at least this much inside one group's other
+    # side joins that group (1 turns it off).
+    containment_threshold: float = 0.55
+    adapt_to_shared_wording: bool = True
+    wording_low: float = 0.3
+    wording_high: float = 0.6
 
     def validate(self) -> AlignmentConfig:
         for name in (
@@ -139,6 +149,30 @@ def hub_corrected(similarity: NDArray[np.float32], k: int = 3) -> NDArray[np.flo
     return np.clip(corrected, 0.0, 1.0).astype(np.float32)
 
 
+def shared_wording(semantic: NDArray[np.float32], lexical: NDArray[np.float32]) -> float | None:
+    """Median lexical similarity of the confident pairs (mutual nearest in meaning, cos >= 0.6).
+
+    High for a draft and its revision, low for texts of different drafting traditions;
+    None when fewer than three pairs are confident.
+    """
+    best_b = semantic.argmax(axis=1)
+    best_a = semantic.argmax(axis=0)
+    confident = [
+        float(lexical[i, j]) for i, j in enumerate(best_b) if best_a[j] == i and semantic[i, j] >= 0.6
+    ]
+    return float(np.median(confident)) if len(confident) >= 3 else None
+
+
+def meaning_alone_factor(
+    semantic: NDArray[np.float32], lexical: NDArray[np.float32], config: AlignmentConfig
+) -> float:
+    wording = shared_wording(semantic, lexical)
+    if wording is None:
+        return 1.0
+    span = max(1e-6, config.wording_high - config.wording_low)
+    return float(np.clip((config.wording_high - wording) / span, 0.0, 1.0))
+
+
 def title_scores(a: SideVectors, b: SideVectors) -> NDArray[np.float32] | None:
     """Cosine of article titles where both sides have one, else 0."""
     if a.titles is None or b.titles is None:
@@ -162,6 +196,10 @@ def align(a: SideVectors, b: SideVectors, config: AlignmentConfig | None = None)
     if n_a == 0 or n_b == 0:
         groups = [Group((i,), ()) for i in range(n_a)] + [Group((), (j,)) for j in range(n_b)]
         return Alignment(tuple(groups), n_a, n_b)
+    if config.adapt_to_shared_wording and a.lexical is not None and b.lexical is not None:
+        _, semantic, lexical = pair_scores(a, b, config.semantic_weight)
+        factor = meaning_alone_factor(semantic, lexical, config)
+        config = replace(config, semantic_alone=config.semantic_alone * factor)
     combined, _, _ = pair_scores(a, b, config.semantic_weight, config.semantic_alone)
     if config.hub_correct_all:
         combined = hub_corrected(combined)
@@ -179,6 +217,8 @@ def align(a: SideVectors, b: SideVectors, config: AlignmentConfig | None = None)
         anchors = [(g[0][0], g[1][0]) for g in first if combined[g[0][0], g[1][0]] >= config.anchor_threshold]
         ranking = combined + config.order_bonus * order_prior(anchors, n_a, n_b)
     members = link_greedily(combined, ranking, a, b, config)
+    if a.lexical is not None and b.lexical is not None and config.containment_threshold < 1.0:
+        attach_contained(members, a, b, config)
     groups = finish_groups(members, a, b, config, n_a, n_b, combined)
     return Alignment(tuple(groups), n_a, n_b, combined)
 
@@ -223,6 +263,51 @@ def link_greedily(
     return [(sorted(ga), sorted(gb)) for ga, gb in members]
 
 
+def weighted_containment(x: csr_matrix, y: csr_matrix) -> NDArray[np.float32]:
+    """Share of each x row's TF-IDF mass (its squared weights, summing to 1) whose terms y has.
+
+    High when a short provision reappears inside a longer one, as a merged article does.
+    """
+    mass = x.multiply(x)
+    present = (y > 0).astype(np.float32)
+    return np.asarray((mass @ present.T).todense(), dtype=np.float32)
+
+
+def attach_contained(
+    members: list[tuple[list[int], list[int]]], a: SideVectors, b: SideVectors, config: AlignmentConfig
+) -> None:
+    """Second chance for free segments whose wording sits inside one group's other side.
+
+    A short article merged into a long one (or a paragraph split off into an article of
+    its own) scores low as a whole against the whole, but its words are all there.
+    """
+    assert a.lexical is not None and b.lexical is not None
+    group_of_a = {i: k for k, (rows, _) in enumerate(members) for i in rows}
+    group_of_b = {j: k for k, (_, cols) in enumerate(members) for j in cols}
+    a_in_b = weighted_containment(a.lexical, b.lexical)
+    b_in_a = weighted_containment(b.lexical, a.lexical).T
+    if a.parts is not None and b.parts is not None:
+        # Shared wording across parts (a recital quoted in an article) is no merge.
+        same_part = a.parts[:, None] == b.parts[None, :]
+        a_in_b = np.where(same_part, a_in_b, 0.0)
+        b_in_a = np.where(same_part, b_in_a, 0.0)
+    candidates: list[tuple[float, str, int, int]] = []
+    for i in range(len(a)):
+        j = int(np.argmax(a_in_b[i]))
+        if i not in group_of_a and j in group_of_b:
+            candidates.append((float(a_in_b[i, j]), "a", i, group_of_b[j]))
+    for j in range(len(b)):
+        i = int(np.argmax(b_in_a[:, j]))
+        if j not in group_of_b and i in group_of_a:
+            candidates.append((float(b_in_a[i, j]), "b", j, group_of_a[i]))
+    for share, side, index, k in sorted(candidates, reverse=True):
+        if share >= config.containment_threshold and _may_grow(
+            members[k], side, index, a, b, config, check_length=False
+        ):
+            members[k][0 if side == "a" else 1].append(index)
+            members[k][0 if side == "a" else 1].sort()
+
+
 def _may_grow(
     group: tuple[list[int], list[int]],
     side: str,
@@ -230,6 +315,8 @@ def _may_grow(
     a: SideVectors,
     b: SideVectors,
     config: AlignmentConfig,
+    *,
+    check_length: bool = True,
 ) -> bool:
     group_a, group_b = group
     # A group grows on one side only: a split or a merge, never an n-to-m blob.
@@ -238,7 +325,7 @@ def _may_grow(
     grown_a = [*group_a, index] if side == "a" else group_a
     grown_b = [*group_b, index] if side == "b" else group_b
     # The parts of a split, taken together, are about as long as the whole.
-    if _length_ratio(a, b, grown_a, grown_b) > max(
+    if check_length and _length_ratio(a, b, grown_a, grown_b) > max(
         _length_ratio(a, b, group_a, group_b), config.length_ratio
     ):
         return False
