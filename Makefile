@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SOURCES := ../shared/corpus-sources
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test bench bench-speed clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/quality/run.py
+
+bench-speed: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
 
 clean:

@@ -31,6 +31,14 @@ def treatydiff_method(a: Document, b: Document, embedder: Embedder, cache: Embed
     return comparison_to_dict(comparison)
 
 
+def treatydiff_paragraph_method(
+    a: Document, b: Document, embedder: Embedder, cache: EmbeddingCache
+) -> Alignment:
+    """treatydiff at paragraph level; links project to the articles that hold the paragraphs."""
+    comparison = compare_documents(a, b, embedder, CompareOptions(level=Level.PARAGRAPH), cache=cache)
+    return comparison_to_dict(comparison)
+
+
 def _units(document: Document) -> list[Segment]:
     return list(segment_document(document, Level.ARTICLE).segments)
 
@@ -154,6 +162,7 @@ def monotonic_dp_method(a: Document, b: Document, embedder: Embedder, cache: Emb
 
 METHODS: dict[str, Method] = {
     "treatydiff": treatydiff_method,
+    "treatydiff@paragraph": treatydiff_paragraph_method,
     "difflib": difflib_method,
     "tfidf+assign": tfidf_method,
     "minilm-mutual": mutual_best_method,

@@ -9,6 +9,8 @@ Sets:
 
 Prints one table (rows: sets; columns: each method's link F1, moved recall and precision,
 only-A/only-B F1) and writes it, with per-redraft detail, to benchmarks/out/quality.{md,json}.
+`treatydiff@paragraph` aligns at paragraph level; its links count for the articles that hold
+the paragraphs, as the gold format prescribes. The baselines work on whole articles.
 
     python benchmarks/quality/run.py [--only treatydiff,minilm-dp] [--synthetic-limit N]
 """
