@@ -228,10 +228,10 @@ def test_a_short_provision_merged_into_a_long_one_joins_by_its_wording() -> None
     sem_a = np.stack([mix((0, 1.0), (1, 0.2)), mix((1, 1.0), (3, 1.0))])
     sem_b = np.stack([mix((0, 1.0), (1, 0.4))])
     a = SideVectors(
-        sem_a, lexical_rows({k: 1.0 for k in range(10)}, {20: 1.0, 21: 1.0}), np.array([50, 10], np.float32)
+        sem_a, lexical_rows(dict.fromkeys(range(10), 1.0), {20: 1.0, 21: 1.0}), np.array([50, 10], np.float32)
     )
     b = SideVectors(
-        sem_b, lexical_rows({**{k: 1.0 for k in range(10)}, 20: 1.0, 21: 1.0}), np.array([60], np.float32)
+        sem_b, lexical_rows({**dict.fromkeys(range(10), 1.0), 20: 1.0, 21: 1.0}), np.array([60], np.float32)
     )
     config = AlignmentConfig(adapt_to_shared_wording=False)
     assert linked(align(a, b, config)) == {((0, 1), (0,))}
