@@ -11,7 +11,7 @@ import jinja2
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from treatydiff.diffing import diff_segments
+from treatydiff.diffing import diff_segments, normalise_for_diff
 from treatydiff.records import (
     Comparison,
     DiffOp,
@@ -221,8 +221,8 @@ def test_every_segment_appears_exactly_once(comparison: Comparison, soup: Beauti
 
 
 def test_each_cell_shows_its_segment_text_exactly(comparison: Comparison, soup: BeautifulSoup) -> None:
-    texts = {f"a:{s.id}": s.text for s in comparison.a.segments} | {
-        f"b:{s.id}": s.text for s in comparison.b.segments
+    texts = {f"a:{s.id}": normalise_for_diff(s.text) for s in comparison.a.segments} | {
+        f"b:{s.id}": normalise_for_diff(s.text) for s in comparison.b.segments
     }
     for el in soup.select("[data-seg]"):
         assert visible_text(el.select_one(".t")) == texts[el["data-seg"]]
@@ -304,7 +304,83 @@ def test_no_external_requests(soup: BeautifulSoup) -> None:
     assert "url(" not in style and "@import" not in style
     # The source URL is shown as text, not as a link.
     assert "https://rm.coe.int/budapest" in visible_text(soup.header)
-    assert soup.find("a", href=True) is None
+    assert soup.header.find("a") is None
+
+
+def test_links_are_internal_and_every_one_resolves(soup: BeautifulSoup) -> None:
+    links = soup.find_all("a")
+    assert links, "article headings and the article index are links"
+    ids = {el["id"] for el in soup.find_all(id=True)}
+    for link in links:
+        href = link.get("href")
+        assert href and href.startswith("#") and len(href) > 1, link
+        assert href[1:] in ids, f"{href} points to no element"
+        assert not link.has_attr("target")
+
+
+def heading_divs(soup: BeautifulSoup, side: str) -> list[Tag]:
+    return soup.select(f"table.cmp tr.h td.{side} div")
+
+
+def test_every_article_heading_line_links_to_its_anchor(comparison: Comparison, soup: BeautifulSoup) -> None:
+    for side, doc in (("a", comparison.a), ("b", comparison.b)):
+        articles = {s.article for s in doc.segments if s.article}
+        article_lines = [d for d in heading_divs(soup, side) if not d.get_text().startswith("Chapter")]
+        assert len(article_lines) >= len(articles)
+        for div in article_lines:
+            link = div.find("a", href=True)
+            assert link is not None, div
+            assert link.get_text() == div.get_text()
+            assert soup.find(id=link["href"][1:]) is not None
+        anchored = [d for d in article_lines if d.has_attr("id")]
+        assert {d.a["href"] for d in anchored} == {f"#{d['id']}" for d in anchored}  # self-links
+        assert {d["id"] for d in anchored} == {article_anchor(side, a) for a in articles}
+        # Chapter lines are not links.
+        assert all(
+            d.find("a") is None for d in heading_divs(soup, side) if d.get_text().startswith("Chapter")
+        )
+
+
+def test_a_repeated_article_heading_links_to_its_first_appearance() -> None:
+    a = [
+        make_segment("art-1.1", "One.", article="1"),
+        make_segment("art-2.1", "Two.", article="2"),
+        make_segment("art-1.2", "One again.", article="1"),
+    ]
+    b = [
+        make_segment(f"art-{i}.1", text, article=str(i))
+        for i, text in ((1, "Uno."), (2, "Dos."), (3, "Tres."))
+    ]
+    comparison = Comparison(
+        a=make_document("A", a),
+        b=make_document("B", b),
+        level=Level.PARAGRAPH,
+        pairs=tuple(make_pair([x], [y]) for x, y in zip(a, b, strict=True)),
+        model="m",
+    )
+    soup = parse(render_report(comparison))
+    lines = [d for d in heading_divs(soup, "a") if d.get_text().startswith("Article 1")]
+    assert len(lines) == 2
+    assert lines[0]["id"] == "a-art-1" and not lines[1].has_attr("id")
+    assert [d.a["href"] for d in lines] == ["#a-art-1", "#a-art-1"]
+    index = soup.select("nav.toc p")[0]
+    assert [x.get_text() for x in index.find_all("a")] == ["1", "2"]
+
+
+def test_summary_has_an_article_index_per_side(comparison: Comparison, soup: BeautifulSoup) -> None:
+    index_a, index_b = soup.select("section.summary nav.toc p")
+    for side, index, doc in (("a", index_a, comparison.a), ("b", index_b, comparison.b)):
+        articles = list(dict.fromkeys(s.article for s in doc.segments if s.article))
+        links = index.find_all("a")
+        assert [x["href"] for x in links] == [f"#{article_anchor(side, a)}" for a in articles]
+        assert [x.get_text() for x in links] == ["Preamble" if a == "preamble" else a for a in articles]
+        titles = {x.get_text(): x["title"] for x in links}
+        assert titles["Preamble"] == "Preamble"
+    assert {x.get_text(): x["title"] for x in index_a.find_all("a")}["2"] == "Article 2 – Heading 2"
+    assert [x.get_text() for x in index_b.find_all("a")] == ["Preamble", "7", "8", "9", "10"]
+    assert "UN Convention" in index_b.get_text()
+    # The index names the document through autoescaping too.
+    assert XSS_TITLE in index_a.get_text()
 
 
 # ---------------------------------------------------------------- summary, anchors
@@ -440,6 +516,104 @@ def test_diff_that_does_not_match_the_texts_falls_back_to_plain_text(
     row = parse(render_report(broken)).find(id=pair.id)
     assert row.find("ins") is None and row.find("del") is None
     assert visible_text(row.select_one("td.a .t")) == pair.a[0].text
+
+
+def markdown_comparison(status: Status | None = None) -> tuple[Comparison, Pair]:
+    """A hard-wrapped plain-text paragraph against the same paragraph in Markdown."""
+    txt = "a common criminal policy, inter alia, by fostering international co-\noperation;\n  and  more"
+    md = "a common criminal policy, *inter alia,* by fostering international co-operation; and more"
+    a = [make_segment("art-1.1", txt, article="1"), make_segment("art-1.2", "Only in *A*.", article="1")]
+    b = [
+        make_segment("art-1.1", md, article="1"),
+        make_segment("art-1.2", "(a) the **same** list.", article="1"),
+    ]
+    b_only = make_segment("art-1.3", "**Only** in\nB.", article="1")
+    same = make_pair(a[:1], b[:1])
+    # compare.py calls a pair whose texts differ only in list marker style unchanged.
+    marker = make_pair([make_segment("art-1.9", "a) the same list.", article="1")], b[1:2])
+    assert marker.diff is not None and marker.diff.changed
+    marker = dataclasses.replace(marker, status=status or Status.UNCHANGED)
+    pairs = (same, marker, make_pair(a[1:2], ()), make_pair((), [b_only]))
+    a_segments = [a[0], marker.a[0], a[1]]
+    comparison = Comparison(
+        a=make_document("A", a_segments),
+        b=make_document("B", [*b, b_only]),
+        level=Level.PARAGRAPH,
+        pairs=pairs,
+        model="m",
+    )
+    return comparison, marker
+
+
+def test_unchanged_rows_are_plain_text_without_diff_markup() -> None:
+    comparison, marker = markdown_comparison()
+    soup = parse(render_report(comparison))
+    for row in soup.select("tr.r.k-unchanged"):
+        assert row.find(["ins", "del"]) is None, row
+    row = soup.find(id=marker.id)
+    assert visible_text(row.select_one("td.a .t")) == "a) the same list."
+    assert visible_text(row.select_one("td.b .t")) == "(a) the same list."
+    # The same pair called modified shows its diff.
+    modified, _ = markdown_comparison(Status.MODIFIED)
+    row = parse(render_report(modified)).find(id=marker.id)
+    assert [visible_text(x) for x in row.find_all("ins")] == ["("]
+
+
+def test_layout_and_markdown_are_neither_shown_nor_marked_as_edits() -> None:
+    comparison, _ = markdown_comparison()
+    soup = parse(render_report(comparison))
+    shown = "a common criminal policy, inter alia, by fostering international co-operation; and more"
+    for side in ("a", "b"):
+        cell = soup.select_one(f'[data-seg="{side}:art-1.1"] .t')
+        assert visible_text(cell) == shown
+    assert visible_text(soup.select_one('[data-seg="a:art-1.2"] .t')) == "Only in A."
+    assert visible_text(soup.select_one('[data-seg="b:art-1.3"] .t')) == "Only in B."
+    assert "*" not in "".join(visible_text(t) for t in soup.select(".t"))
+    assert soup.find_all(["ins", "del"]) == []
+
+
+def test_modified_row_marks_only_real_edits_over_markdown_and_wraps() -> None:
+    a = [
+        make_segment(
+            "art-1.1", "Each Party shall, *inter alia,*\nadopt  such\nlegislative measures.", article="1"
+        )
+    ]
+    b = [
+        make_segment(
+            "art-1.1", "Each State Party shall, inter alia, adopt such legislative measures.", article="1"
+        )
+    ]
+    comparison = Comparison(
+        a=make_document("A", a),
+        b=make_document("B", b),
+        level=Level.PARAGRAPH,
+        pairs=(make_pair(a, b),),
+        model="m",
+    )
+    soup = parse(render_report(comparison))
+    assert [visible_text(x) for x in soup.find_all("ins")] == ["State"]
+    assert soup.find_all("del") == []
+    assert visible_text(soup.select_one('[data-seg="a:art-1.1"] .t')) == (
+        "Each Party shall, inter alia, adopt such legislative measures."
+    )
+
+
+def test_markdown_removal_keeps_document_text_escaped() -> None:
+    a = [make_segment("art-1.1", "*<b>bold</b>* and **<script>x()</script>**", article="1")]
+    comparison = Comparison(
+        a=make_document("A", a),
+        b=make_document("B", []),
+        level=Level.PARAGRAPH,
+        pairs=(make_pair(a, ()),),
+        model="m",
+    )
+    html = render_report(comparison)
+    assert "&lt;b&gt;bold&lt;/b&gt; and &lt;script&gt;x()&lt;/script&gt;" in html
+    soup = parse(html)
+    assert soup.main.find("b") is None and len(soup.find_all("script")) == 1
+    assert (
+        visible_text(soup.select_one('[data-seg="a:art-1.1"] .t')) == "<b>bold</b> and <script>x()</script>"
+    )
 
 
 def test_only_in_one_side_rows_have_an_empty_other_cell(soup: BeautifulSoup) -> None:

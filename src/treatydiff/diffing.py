@@ -1,5 +1,9 @@
 """Word-level diffs of aligned segment texts.
 
+Texts are diffed in a normalised form (`normalise_for_diff`): layout that a reader
+does not see as wording (hard line wraps, runs of spaces, Markdown emphasis markers,
+line-end hyphenation) is not an edit.
+
 diff-match-patch diffs characters. To diff words, each token (a word, a run of
 whitespace, or one punctuation mark) is mapped to one private-use character, the
 encoded strings are diffed, and the result is mapped back: the same trick as dmp's
@@ -21,6 +25,8 @@ __all__ = [
     "count_words",
     "diff_segments",
     "join_segment_texts",
+    "normalise_for_diff",
+    "normalise_for_equivalence",
     "texts_equivalent",
     "word_diff",
 ]
@@ -50,12 +56,79 @@ def count_words(text: str) -> int:
 
 
 def texts_equivalent(a_text: str, b_text: str) -> bool:
-    """Whether two texts match once whitespace is collapsed and markdown `*` dropped."""
-    return _normalised(a_text) == _normalised(b_text)
+    """Whether two texts say the same: equal once normalised for equivalence.
+
+    That is `normalise_for_diff` plus one thing the displayed diff keeps: the style of
+    a list marker at the start of a paragraph ("a)", "(a)", "a." are the same marker).
+    """
+    return normalise_for_equivalence(a_text) == normalise_for_equivalence(b_text)
 
 
-def _normalised(text: str) -> str:
-    return " ".join(text.replace("*", "").split())
+# A blank line (two newlines with only whitespace between) separates paragraphs.
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[^\S\n]*\n\s*")
+# "co-\noperation" (a hyphen at a line end, a lower-case letter next) -> "co-operation".
+_HYPHENATED_LINE_END_RE = re.compile(r"(?<=\w)-[^\S\n]*\n[^\S\n]*(?=(\w))")
+# One to three `*` or `_`, not part of a longer run (a "______" signature line stays).
+_EMPHASIS_RUN_RE = re.compile(r"(?<![*_])(?:\*{1,3}|_{1,3})(?![*_])")
+# A list marker opening a paragraph: "(a)", "a)", "a.", "(1)", "1)", "1.", "(iv)", "iv)".
+_LIST_MARKER_RE = re.compile(r"^\(?(\d{1,3}|[A-Za-z]{1,2}|[ivxlcdmIVXLCDM]{1,8})[.)](?=\s|$)")
+
+
+def normalise_for_diff(text: str) -> str:
+    """The text as the word diff compares it.
+
+    - A line-end hyphenation "co-\\noperation" (a lower-case letter follows) is joined,
+      keeping the hyphen: "co-operation".
+    - Markdown emphasis markers (`*`, `**`, `***`, `_`, `__`, `___` opening or closing
+      emphasis next to a word) are dropped; a lone "*" between spaces, a marker inside
+      a word ("snake_case") and longer runs ("_____") stay.
+    - Every whitespace run inside a paragraph becomes one space; a paragraph break (a
+      blank line) becomes exactly "\\n\\n"; leading and trailing whitespace go.
+
+    It is local: for texts joined by SEGMENT_SEPARATOR the result is the normalised
+    non-empty texts joined by SEGMENT_SEPARATOR.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _HYPHENATED_LINE_END_RE.sub(_join_hyphenation, text)
+    text = _EMPHASIS_RUN_RE.sub(_drop_emphasis_marker, text)
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK_RE.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def normalise_for_equivalence(text: str) -> str:
+    """`normalise_for_diff`, with every paragraph-opening list marker in one style: "(a)"."""
+    return "\n\n".join(
+        _LIST_MARKER_RE.sub(r"(\1)", paragraph, count=1)
+        for paragraph in normalise_for_diff(text).split("\n\n")
+    )
+
+
+def _join_hyphenation(match: re.Match[str]) -> str:
+    return "-" if match.group(1).islower() else match.group()
+
+
+def _drop_emphasis_marker(match: re.Match[str]) -> str:
+    """Drop a marker that opens or closes emphasis: text on one side, a break on the other.
+
+    Kept: a marker between spaces ("2 * 3"), inside a word ("snake_case"), or between
+    two punctuation marks ("(*)").
+    """
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    opens = not after.isspace() and (before.isspace() or _is_punctuation(before))
+    closes = not before.isspace() and (after.isspace() or _is_punctuation(after))
+    inside_word = _is_word_char_str(before) and _is_word_char_str(after)
+    between_punctuation = _is_punctuation(before) and _is_punctuation(after)
+    return "" if (opens or closes) and not inside_word and not between_punctuation else match.group()
+
+
+def _is_word_char_str(char: str) -> bool:
+    return _WORD_CHAR_RE.match(char) is not None
+
+
+def _is_punctuation(char: str) -> bool:
+    return not char.isspace() and not _is_word_char_str(char)
 
 
 def join_segment_texts(segments: Sequence[Segment]) -> str:
@@ -69,18 +142,19 @@ def diff_segments(a_segments: Sequence[Segment], b_segments: Sequence[Segment]) 
 
 
 def word_diff(a_text: str, b_text: str) -> SegmentDiff:
-    """Diff two texts word by word.
+    """Diff two texts word by word, as normalised by `normalise_for_diff`.
 
     Args:
         a_text: the older/left text.
         b_text: the newer/right text.
 
     Returns:
-        A SegmentDiff whose equal+delete ops join to `a_text` and equal+insert ops join
-        to `b_text`, exactly. Op boundaries never fall inside a word, adjacent ops are
-        of different kinds, a delete comes before the insert it replaces.
+        A SegmentDiff whose equal+delete ops join to `normalise_for_diff(a_text)` and
+        equal+insert ops join to `normalise_for_diff(b_text)`, exactly. Op boundaries
+        never fall inside a word, adjacent ops are of different kinds, a delete comes
+        before the insert it replaces.
     """
-    return _word_diff(a_text, b_text, alphabet_size=_ALPHABET_SIZE)
+    return _word_diff(normalise_for_diff(a_text), normalise_for_diff(b_text), alphabet_size=_ALPHABET_SIZE)
 
 
 def _word_diff(a_text: str, b_text: str, *, alphabet_size: int) -> SegmentDiff:

@@ -1,7 +1,9 @@
 """Self-contained HTML report of a Comparison.
 
 Python prepares a typed, frozen `ReportContext`; the Jinja template only loops and
-prints. All document text reaches the page through autoescaping.
+prints. All document text reaches the page through autoescaping. Segment text is shown
+as the word diff compares it (`normalise_for_diff`: no Markdown emphasis markers, no
+hard line wraps).
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from typing import Literal
 import jinja2
 from markupsafe import Markup
 
-from treatydiff.diffing import count_words
+from treatydiff.diffing import count_words, normalise_for_diff
 from treatydiff.records import Comparison, Document, Pair, Segment, SegmentDiff, Status
 
 __all__ = [
+    "ArticleIndexView",
+    "ArticleLinkView",
     "CellView",
     "CoverageView",
     "DocumentView",
@@ -92,11 +96,28 @@ class CoverageView:
 
 
 @dataclass(frozen=True)
+class ArticleLinkView:
+    href: str  # "#a-art-6": the anchor on the article's first heading line
+    text: str  # "6", "Preamble"
+    title: str  # "Article 6 – Misuse of devices"
+
+
+@dataclass(frozen=True)
+class ArticleIndexView:
+    """One side's articles in document order, each a link to its heading in the comparison."""
+
+    side: Side
+    short_title: str
+    links: tuple[ArticleLinkView, ...]
+
+
+@dataclass(frozen=True)
 class SummaryView:
     total_pairs: int
     statuses: tuple[StatusCountView, ...]  # exclusive: their counts add up to total_pairs
     moved: StatusCountView  # moved pairs, also counted among unchanged/modified
     coverage: tuple[CoverageView, CoverageView]
+    articles: tuple[ArticleIndexView, ArticleIndexView]
 
 
 @dataclass(frozen=True)
@@ -131,6 +152,7 @@ class HeadingLineView:
     text: str
     depth: int  # 1 = top of the hierarchy
     anchor: str | None  # "a-art-6" on the first appearance of an article
+    href: str | None = None  # "#a-art-6" on every article heading line: a link to that anchor
 
 
 @dataclass(frozen=True)
@@ -223,6 +245,7 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
     doc_a = _document_view("a", comparison.a.document, comparison.a.segments)
     doc_b = _document_view("b", comparison.b.document, comparison.b.segments)
     rows = _rows(pairs)
+    summary = _summary(pairs, comparison, doc_a, doc_b, rows)
     return ReportContext(
         title=f"treatydiff: {doc_a.short_title} ↔ {doc_b.short_title}",
         level=comparison.level.value,
@@ -233,7 +256,7 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
         generated_note=_generated_note(),
         doc_a=doc_a,
         doc_b=doc_b,
-        summary=_summary(pairs, comparison, doc_a, doc_b),
+        summary=summary,
         filters=_filters(rows),
         rows=rows,
         notices=notices,
@@ -333,6 +356,7 @@ def _summary(
     comparison: Comparison,
     doc_a: DocumentView,
     doc_b: DocumentView,
+    rows: Sequence[RowView],
 ) -> SummaryView:
     total = len(pairs)
 
@@ -348,7 +372,13 @@ def _summary(
         _coverage(doc_a, comparison.a.segments, matched_a),
         _coverage(doc_b, comparison.b.segments, matched_b),
     )
-    return SummaryView(total_pairs=total, statuses=statuses, moved=moved, coverage=coverage)
+    articles = (
+        _article_index(doc_a, comparison.a.segments, rows),
+        _article_index(doc_b, comparison.b.segments, rows),
+    )
+    return SummaryView(
+        total_pairs=total, statuses=statuses, moved=moved, coverage=coverage, articles=articles
+    )
 
 
 def _coverage(doc: DocumentView, segments: Sequence[Segment], matched_ids: set[str]) -> CoverageView:
@@ -364,6 +394,31 @@ def _coverage(doc: DocumentView, segments: Sequence[Segment], matched_ids: set[s
         words_total=doc.word_count,
         words_percent=_percent(words_matched, doc.word_count),
     )
+
+
+def _article_index(
+    doc: DocumentView, segments: Sequence[Segment], rows: Sequence[RowView]
+) -> ArticleIndexView:
+    """Links to every article of one side that has an anchor in the rows, in document order."""
+    anchors = {
+        line.anchor
+        for row in rows
+        if row.header is not None
+        for line in (row.header.a if doc.side == "a" else row.header.b)
+        if line.anchor
+    }
+    links: list[ArticleLinkView] = []
+    for seg in sorted(segments, key=lambda s: s.order):
+        if seg.article is None:
+            continue
+        anchor = article_anchor(doc.side, seg.article)
+        if anchor not in anchors:
+            continue
+        anchors.discard(anchor)  # once per article
+        text = "Preamble" if seg.article == "preamble" else seg.article
+        title = normalise_for_diff(seg.heading or _article_heading(seg))
+        links.append(ArticleLinkView(href=f"#{anchor}", text=text, title=title))
+    return ArticleIndexView(side=doc.side, short_title=doc.short_title, links=tuple(links))
 
 
 def _filters(rows: Sequence[RowView]) -> tuple[FilterView, ...]:
@@ -433,8 +488,9 @@ def _filter_tags(pair: Pair) -> str:
 
 
 def _cells(pair: Pair) -> tuple[CellView, CellView]:
+    """Both sides' cells; diff markup only on a modified pair (an unchanged one is plain)."""
     a_spans = b_spans = None
-    if pair.diff is not None and pair.a and pair.b:
+    if pair.diff is not None and pair.a and pair.b and pair.status != Status.UNCHANGED:
         a_spans, b_spans = _side_spans(pair.diff)
     return _cell("a", pair.a, a_spans), _cell("b", pair.b, b_spans)
 
@@ -474,29 +530,30 @@ def _edit_spans(kind: SpanKind, text: str) -> list[SpanView]:
 
 
 def _cell(side: Side, segments: Sequence[Segment], spans: list[SpanView] | None) -> CellView:
-    per_segment = _split_spans(spans, segments) if spans is not None else None
+    texts = [normalise_for_diff(seg.text) for seg in segments]
+    per_segment = _split_spans(spans, texts) if spans is not None else None
     views = []
     for i, seg in enumerate(segments):
-        seg_spans = per_segment[i] if per_segment is not None else (SpanView("eq", seg.text),)
+        seg_spans = per_segment[i] if per_segment is not None else (SpanView("eq", texts[i]),)
         views.append(SegmentView(data_seg=f"{side}:{seg.id}", label=seg.label, spans=seg_spans))
     return CellView(side=side, segments=tuple(views))
 
 
-def _split_spans(spans: list[SpanView], segments: Sequence[Segment]) -> list[tuple[SpanView, ...]] | None:
-    """Cut one side's spans at its segments' texts; None if the diff isn't of them.
+def _split_spans(spans: list[SpanView], texts: Sequence[str]) -> list[tuple[SpanView, ...]] | None:
+    """Cut one side's spans at its segments' (normalised) texts; None if the diff isn't of them.
 
-    The diff covers the segments joined by a separator; each segment's text is found in
-    order in that joined stream and the separators between them are dropped.
+    The diff covers the normalised segments joined by a separator; each segment's text is
+    found in order in that joined stream and the separators between them are dropped.
     """
     stream = "".join(s.text for s in spans)
     ranges: list[tuple[int, int]] = []
     cursor = 0
-    for seg in segments:
-        start = stream.find(seg.text, cursor)
+    for text in texts:
+        start = stream.find(text, cursor)
         if start < 0:
             return None
-        ranges.append((start, start + len(seg.text)))
-        cursor = start + len(seg.text)
+        ranges.append((start, start + len(text)))
+        cursor = start + len(text)
     return [_slice_spans(spans, start, end) for start, end in ranges]
 
 
@@ -572,10 +629,16 @@ class _HeadingTracker:
             first_changed = _common_prefix_length(self.current, hierarchy)
             if anchor is not None and hierarchy:
                 first_changed = min(first_changed, len(hierarchy) - 1)  # a first appearance always shows
+            link = article_anchor(self.side, seg.article) if seg.article is not None else None
             for depth in range(first_changed, len(hierarchy)):
-                is_article_line = anchor is not None and depth == len(hierarchy) - 1
+                is_article_line = link is not None and depth == len(hierarchy) - 1
                 lines.append(
-                    HeadingLineView(hierarchy[depth], depth + 1, anchor if is_article_line else None)
+                    HeadingLineView(
+                        normalise_for_diff(hierarchy[depth]) or hierarchy[depth],
+                        depth + 1,
+                        anchor if is_article_line else None,
+                        f"#{link}" if is_article_line else None,
+                    )
                 )
             if anchor is not None and hierarchy:
                 self.anchored.add(anchor)

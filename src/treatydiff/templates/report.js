@@ -33,6 +33,13 @@
     var button = event.target.closest("button[data-filter]");
     if (button) { apply(button.getAttribute("data-filter")); }
   });
+
+  // An article link whose heading a filter hides shows all rows first, so the jump lands.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+    var target = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (target && table.contains(target) && target.getClientRects().length === 0) { apply("all"); }
+  });
   nav.hidden = false;
   document.documentElement.classList.add("js");
 })();
