@@ -104,13 +104,30 @@ def test_unknown_level(tmp_path: Path) -> None:
     assert_one_line_error(result, "chapter")
 
 
-@pytest.mark.parametrize("option", ["--link-threshold", "--attach-threshold", "--semantic-weight"])
-def test_bad_threshold(option: str, tmp_path: Path) -> None:
-    result = invoke("compare", V1, V2, option, "1.7", "-o", str(tmp_path / "r.html"))
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
-    assert "1.7" in result.output
+@pytest.mark.parametrize(
+    "option", ["--link-threshold", "--attach-threshold", "--semantic-weight", "--local-threshold"]
+)
+@pytest.mark.parametrize("value", ["1.7", "-0.1", "nan", "abc"])
+def test_bad_threshold(option: str, value: str, tmp_path: Path) -> None:
+    result = invoke("compare", V1, V2, option, value, "-o", str(tmp_path / "r.html"))
+    assert_one_line_error(result, option, *([] if value == "abc" else [value]))
     assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [(["compare", V1], "Missing argument"), (["compare", V1, V2, "--bogus"], "--bogus"), (["nope"], "nope")],
+)
+def test_usage_errors_are_one_line(args: list[str], fragment: str) -> None:
+    result = invoke(*args)
+    assert_one_line_error(result, fragment)
+    assert result.exit_code == 2
+
+
+def test_report_and_json_on_one_path_is_refused(tmp_path: Path) -> None:
+    same = tmp_path / "x.html"
+    assert_one_line_error(invoke("compare", V1, V2, "-o", str(same), "--json", str(same)), "--json")
+    assert not same.exists()
 
 
 def test_thresholds_reach_the_aligner(tmp_path: Path) -> None:

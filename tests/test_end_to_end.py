@@ -151,3 +151,35 @@ def test_budapest_vs_uncac_reads_right_to_a_lawyer(tmp_path: Path) -> None:
     }
     assert expected <= links
     assert {str(n) for n in range(2, 11)} <= only_a  # offences against and by computer systems
+
+
+def test_budapest_vs_uncac_paragraphs_of_jurisdiction(tmp_path: Path) -> None:
+    """Paragraph level: territory goes with territory, nationality with nationality, and every
+    link has at least the score its threshold asks for."""
+    sources = ROOT.parent / "shared" / "corpus-sources"
+    if not sources.is_dir():
+        pytest.skip("../shared/corpus-sources not present: reference-text tests need it")
+    exported = tmp_path / "p.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(sources / "budapest-convention.en.md"),
+            str(sources / "uncac.en.md"),
+            "-l",
+            "paragraph",
+            "--json",
+            str(exported),
+            "-o",
+            str(tmp_path / "p.html"),
+            "-q",
+            "--local-threshold",
+            "0.45",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(exported.read_text())
+    links = {(a, b) for p in data["pairs"] for a in p["a"] for b in p["b"]}
+    assert ("art-22.1.a", "art-42.1.a") in links  # in its territory
+    assert ("art-22.1.d", "art-42.2.b") in links  # by one of its nationals
+    assert all(p["score"] >= 0.45 for p in data["pairs"] if p["a"] and p["b"])

@@ -15,6 +15,7 @@ vectors (sparse, L2-normalised) and segment weights. It
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -112,6 +113,7 @@ class Alignment:
     n_a: int
     n_b: int
     scores: NDArray[np.float32] = field(repr=False, default_factory=lambda: np.zeros((0, 0), np.float32))
+    semantic_alone: float = 0.0  # the weight of meaning alone used, after adapting to shared wording
 
 
 def pair_scores(
@@ -220,7 +222,7 @@ def align(a: SideVectors, b: SideVectors, config: AlignmentConfig | None = None)
     if a.lexical is not None and b.lexical is not None and config.containment_threshold < 1.0:
         attach_contained(members, a, b, config)
     groups = finish_groups(members, a, b, config, n_a, n_b, combined)
-    return Alignment(tuple(groups), n_a, n_b, combined)
+    return Alignment(tuple(groups), n_a, n_b, combined, config.semantic_alone)
 
 
 def link_greedily(
@@ -395,19 +397,24 @@ def finish_groups(
     n_a: int,
     n_b: int,
     pair_matrix: NDArray[np.float32] | None = None,
+    link_scores: Sequence[float] | None = None,
 ) -> list[Group]:
     """Score the groups, flag moves, add one-sided groups; sorted by first A then B index.
 
-    A group's score is its pooled score, or the best score of a pair inside it where that
-    is higher (a link made on matching titles keeps the score it was made with).
+    A group's score is its pooled score, or the score its link was made with where that is
+    higher: the best pair inside it (`pair_matrix`; a link made on matching titles keeps the
+    score it was made with) or the score given in `link_scores`, one per member.
     """
-    linked = sorted(members, key=lambda m: (min(m[0]), min(m[1])))
+    floors = list(link_scores) if link_scores is not None else [0.0] * len(members)
+    order = sorted(range(len(members)), key=lambda k: (min(members[k][0]), min(members[k][1])))
+    linked = [members[k] for k in order]
     chain = set(longest_increasing_chain([min(rows_b) for _, rows_b in linked]))
     groups: list[Group] = []
     for k, (rows_a, rows_b) in enumerate(linked):
         score, semantic, lexical = pooled_score(
             a, b, rows_a, rows_b, config.semantic_weight, config.semantic_alone
         )
+        score = max(score, floors[order[k]])
         if pair_matrix is not None:
             score = max(score, float(pair_matrix[np.ix_(rows_a, rows_b)].max()))
         groups.append(Group(tuple(rows_a), tuple(rows_b), score, semantic, lexical, k not in chain))

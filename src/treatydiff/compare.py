@@ -167,13 +167,16 @@ def align_within_units(
     side_a, side_b = _leaf_side(leaves_a, vec_a, lex_a), _leaf_side(leaves_b, vec_b, lex_b)
     leaves_of_a = _members_by_unit(unit_of_a)
     leaves_of_b = _members_by_unit(unit_of_b)
+    # Inside an article the confident pairs always share wording: the weight of meaning alone
+    # is the one measured on the whole documents, not re-measured there.
+    config = replace(config, semantic_alone=unit_alignment.semantic_alone, adapt_to_shared_wording=False)
     local = replace(
         config,
         link_threshold=options.local_link_threshold,
         attach_threshold=min(config.attach_threshold, options.local_link_threshold),
         title_weight=0.0,
     )
-    linked: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+    linked: list[tuple[tuple[int, ...], tuple[int, ...], float]] = []
     for group in unit_alignment.groups:
         if not group.a or not group.b:
             continue
@@ -181,14 +184,16 @@ def align_within_units(
         cols = [j for u in group.b for j in leaves_of_b.get(u, [])]
         sub = align(_subset(side_a, rows), _subset(side_b, cols), local)
         inside = [
-            (tuple(rows[i] for i in g.a), tuple(cols[j] for j in g.b)) for g in sub.groups if g.a and g.b
+            (tuple(rows[i] for i in g.a), tuple(cols[j] for j in g.b), g.score)
+            for g in sub.groups
+            if g.a and g.b
         ]
         # Articles that correspond although no paragraph of one matches a paragraph of the
         # other (two definitions articles) stay together as one pair, as at article level.
-        linked += inside or [(tuple(rows), tuple(cols))]
+        linked += inside or [(tuple(rows), tuple(cols), group.score)]
     # Leftovers get one more chance across the whole document, at the global threshold.
-    used_a = {i for ga, _ in linked for i in ga}
-    used_b = {j for _, gb in linked for j in gb}
+    used_a = {i for ga, _, _ in linked for i in ga}
+    used_b = {j for _, gb, _ in linked for j in gb}
     rest_a = [i for i in range(len(leaves_a)) if i not in used_a]
     rest_b = [j for j in range(len(leaves_b)) if j not in used_b]
     if rest_a and rest_b:
@@ -201,9 +206,14 @@ def align_within_units(
         )
         sub = align(_subset(side_a, rest_a), _subset(side_b, rest_b), crossing)
         linked += [
-            (tuple(rest_a[i] for i in g.a), tuple(rest_b[j] for j in g.b)) for g in sub.groups if g.a and g.b
+            (tuple(rest_a[i] for i in g.a), tuple(rest_b[j] for j in g.b), g.score)
+            for g in sub.groups
+            if g.a and g.b
         ]
-    return finish_leaf_groups(linked, side_a, side_b, config, len(leaves_a), len(leaves_b))
+    members = [(sorted(ga), sorted(gb)) for ga, gb, _ in linked]
+    return finish_groups(
+        members, side_a, side_b, config, len(leaves_a), len(leaves_b), link_scores=[s for *_, s in linked]
+    )
 
 
 def _leaf_side(leaves: Sequence[Segment], vectors: NDArray[np.float32], lexical: csr_matrix) -> SideVectors:
@@ -222,18 +232,6 @@ def _subset(side: SideVectors, rows: list[int]) -> SideVectors:
     lexical = side.lexical[rows] if side.lexical is not None else None
     parts = side.parts[rows] if side.parts is not None else None
     return SideVectors(side.semantic[rows], lexical, side.weights[rows], None, parts)
-
-
-def finish_leaf_groups(
-    linked: list[tuple[tuple[int, ...], tuple[int, ...]]],
-    side_a: SideVectors,
-    side_b: SideVectors,
-    config: AlignmentConfig,
-    n_a: int,
-    n_b: int,
-) -> list[Group]:
-    members = [(sorted(ga), sorted(gb)) for ga, gb in linked]
-    return finish_groups(members, side_a, side_b, config, n_a, n_b)
 
 
 def build_pairs(
@@ -256,9 +254,12 @@ def make_pair(seg_a: tuple[Segment, ...], seg_b: tuple[Segment, ...], group: Gro
         return Pair((), seg_b, Status.ONLY_B, False, 0.0, 0.0, 0.0, None, pair_id)
     text_a = "\n\n".join(s.text for s in seg_a)
     text_b = "\n\n".join(s.text for s in seg_b)
-    titles_a = [s.article_title for s in seg_a]
-    titles_b = [s.article_title for s in seg_b]
-    same = texts_equivalent(text_a, text_b) and titles_a[:1] == titles_b[:1]
+    # A split or a merge is a change even when every word survives it.
+    same = (
+        len(seg_a) == len(seg_b)
+        and [s.article_title for s in seg_a] == [s.article_title for s in seg_b]
+        and texts_equivalent(text_a, text_b)
+    )
     status = Status.UNCHANGED if same else Status.MODIFIED
     diff = word_diff(text_a, text_b)
     return Pair(

@@ -215,7 +215,14 @@ class SentenceTransformerEmbedder(Embedder):
 
                 self._model = SentenceTransformer(path, device=self.device)
             except Exception as exc:  # the library raises many kinds; report one line
-                raise ModelError(f"cannot load model {self.model_ref!r}: {exc}") from exc
+                if not Path(path).is_dir():
+                    reason = (
+                        "not a local model directory, nor in the Hugging Face cache (nothing is downloaded)"
+                    )
+                else:
+                    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+                    reason = lines[0] if lines else type(exc).__name__
+                raise ModelError(f"cannot load model {self.model_ref!r}: {reason}") from exc
             self.max_tokens = int(self._model.max_seq_length)
             self._tokenizer = self._model.tokenizer
         return self._model

@@ -33,8 +33,8 @@ class CompareResult:
         moved = sum(1 for p in self.comparison.pairs if p.moved)
         return (
             f"{len(self.comparison.pairs)} groups: {counts[Status.UNCHANGED]} unchanged, "
-            f"{counts[Status.MODIFIED]} modified, {moved} moved, "
-            f"{counts[Status.ONLY_A]} only in A, {counts[Status.ONLY_B]} only in B"
+            f"{counts[Status.MODIFIED]} modified, {counts[Status.ONLY_A]} only in A, "
+            f"{counts[Status.ONLY_B]} only in B; {moved} of them moved"
         )
 
 

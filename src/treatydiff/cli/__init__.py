@@ -5,9 +5,12 @@ Each command lives in its own module and is registered here.
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from treatydiff import __version__
 
@@ -15,7 +18,38 @@ from .common import default_report_path, may_replace
 from .compare_cmd import compare
 from .segments_cmd import segments
 
+
+class OneLineErrors(TyperGroup):
+    """Usage errors (a missing argument, an unknown option, a value out of range) are one line
+    on stderr and exit code 2, like every other error: no boxed panel, no traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        if not standalone:
+            return super().main(*args, **kwargs)
+        try:
+            result = super().main(*args, **kwargs)
+        except typer.Exit as exc:
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(1)
+        except TyperException as exc:  # typer's own copy of click's UsageError family
+            context = getattr(exc, "ctx", None)
+            if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
+                typer.echo(context.get_help(), err=True)
+                sys.exit(2)
+            message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+            command = context.command_path if context is not None else "treatydiff"
+            typer.echo(f"error: {message} (see '{command} --help')", err=True)
+            sys.exit(2)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
+    rich_markup_mode=None,
     name="treatydiff",
     help="Compare policy documents provision by provision: semantic alignment, word diffs, HTML reports.",
     no_args_is_help=True,

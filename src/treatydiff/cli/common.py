@@ -71,7 +71,7 @@ def progress_bar(quiet: bool) -> Iterator[ProgressCallback | None]:
 def unit_interval(name: str) -> Callable[[float | None], float | None]:
     def check(value: float | None) -> float | None:
         if value is not None and not 0.0 <= value <= 1.0:
-            raise typer.BadParameter(f"{name} must be between 0 and 1, got {value}")
+            raise typer.BadParameter(f"must be between 0 and 1, got {value}")
         return value
 
     return check

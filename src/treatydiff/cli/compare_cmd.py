@@ -8,17 +8,21 @@ from typing import Annotated
 import typer
 
 from treatydiff.alignment import AlignmentConfig
+from treatydiff.compare import CompareOptions
 from treatydiff.errors import TreatydiffError
 from treatydiff.records import Level
 
 from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
 
 _DEFAULTS = AlignmentConfig()
+_OPTIONS = CompareOptions()
 
 
 def compare(
-    a: Annotated[str, typer.Argument(help="First document (.md or .txt), e.g. the older text.")],
-    b: Annotated[str, typer.Argument(help="Second document (.md or .txt), e.g. the newer text.")],
+    a: Annotated[str, typer.Argument(metavar="A", help="First document (.md or .txt), e.g. the older text.")],
+    b: Annotated[
+        str, typer.Argument(metavar="B", help="Second document (.md or .txt), e.g. the newer text.")
+    ],
     level: Annotated[
         str, typer.Option("--level", "-l", help="Granularity of alignment: article, paragraph or sentence.")
     ] = "article",
@@ -71,13 +75,26 @@ def compare(
             callback=unit_interval("--title-weight"),
         ),
     ] = _DEFAULTS.title_weight,
+    local_threshold: Annotated[
+        float,
+        typer.Option(
+            help="At paragraph and sentence level: least score for a link inside a pair of aligned articles.",
+            callback=unit_interval("--local-threshold"),
+        ),
+    ] = _OPTIONS.local_link_threshold,
+    crossing_threshold: Annotated[
+        float,
+        typer.Option(
+            help="At paragraph and sentence level: least score for a link to a paragraph of another article.",
+            callback=unit_interval("--crossing-threshold"),
+        ),
+    ] = _OPTIONS.crossing_link_threshold,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
 ) -> None:
     """Compare two documents and write a side-by-side HTML report.
 
     Example: treatydiff compare budapest-convention.en.md uncac.en.md --level article --json out.json
     """
-    from treatydiff.compare import CompareOptions
     from treatydiff.pipeline import run_compare
 
     try:
@@ -85,6 +102,10 @@ def compare(
     except ValueError:
         raise fail(f"unknown level {level!r}: choose article, paragraph or sentence") from None
     report_path = output or default_report_path(a, b)
+    if json_path is not None and json_path.resolve() == report_path.resolve():
+        raise fail(
+            f"the report and the JSON would both be written to {report_path}; give --json another path"
+        )
     for target in [report_path, json_path]:
         if target is not None and not may_replace(target, force):
             raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
@@ -96,6 +117,8 @@ def compare(
             attach_threshold=attach_threshold,
             title_weight=title_weight,
         ),
+        local_link_threshold=local_threshold,
+        crossing_link_threshold=crossing_threshold,
     )
     try:
         with progress_bar(quiet) as progress:
