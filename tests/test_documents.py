@@ -53,7 +53,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_directory_is_not_a_file(tmp_path: Path) -> None:
     folder = tmp_path / "folder.md"
     folder.mkdir()
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match=r"folder\.md is a directory, not a file"):
         load_document(folder)
 
 
@@ -226,3 +226,106 @@ def test_sputnik_raw_news(corpus_sources: Path) -> None:
     assert doc.body_start == 0
     assert doc.title == "Russia Hopes to Finalize Deal on Combating ICT Use for Criminal Purposes"
     assert doc.meta["url"].startswith("https://sputnikglobe.com/20240329/")
+
+
+# --- review fixes: directories, BOM-less UTF-16, plain-text title block ---------------------
+
+
+def test_directory_message_does_not_say_missing(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        load_document(tmp_path)
+    assert str(raised.value) == f"{tmp_path} is a directory, not a file"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(tmp_path: Path, encoding: str) -> None:
+    text = "Article 1 – König’s widgets\r\n\r\nEach Party shall act — quickly.\r\n"
+    doc = load_document(write(tmp_path, "a.txt", text.encode(encoding)))
+    assert doc.text == "Article 1 – König’s widgets\n\nEach Party shall act — quickly.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_one_character(tmp_path: Path, encoding: str) -> None:
+    assert load_document(write(tmp_path, "a.txt", "A".encode(encoding))).text == "A"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # NULs in every other byte, but the "text" is control characters.
+        b"".join(bytes([value, 0]) for value in range(1, 9)) * 20,
+        b"".join(bytes([0, value]) for value in range(1, 9)) * 20,
+        # Noise: NULs in both positions.
+        bytes(range(256)) * 8,
+        # UTF-16-LE shape, but a lone surrogate: not valid UTF-16.
+        "Some text".encode("utf-16-le") + b"\x00\xd8" + "more text".encode("utf-16-le"),
+        # UTF-16-LE shape with an odd byte count.
+        "Some text here.".encode("utf-16-le") + b"x",
+    ],
+)
+def test_real_binaries_are_still_refused(tmp_path: Path, data: bytes) -> None:
+    with pytest.raises(InputError, match="binary"):
+        load_document(write(tmp_path, "a.txt", data))
+
+
+COE_TITLE_BLOCK = (
+    "Council of Europe\nEuropean Treaty Series - No. 185\nConvention on Cybercrime\nBudapest, 23.XI.2001\n"
+)
+
+
+@pytest.mark.parametrize("separator", ["\n", "\n\n"])
+def test_plain_title_block_prefers_the_instrument_name(separator: str) -> None:
+    block = separator.join(COE_TITLE_BLOCK.split("\n"))
+    doc = parse_document(f"{block}\nPreamble\n\nThe member States,\n\nArticle 1\n\nText.\n")
+    assert doc.title == "Convention on Cybercrime"
+
+
+@pytest.mark.parametrize(
+    ("block", "title"),
+    [
+        ("Council of Europe\n\nCouncil of Europe Convention on the Safety of Widgets", None),
+        ("Widget Union\n\nAdditional Protocol to the Widget Convention", None),
+        ("Conseil de l'Europe\n\nConvention sur les widgets", None),
+        ("Conseil de l'Europe\n\nProtocole additionnel", None),
+        ("Nations Unies\n\nPacte international relatif aux widgets", None),
+        ("Raad van Europa\n\nVerdrag inzake de veiligheid van widgets", None),
+        ("Raad van Europa\n\nEuropees Verdrag betreffende widgets", None),
+        ("Widget Union\n\nOvereenkomst tussen de Partijen", None),
+        ("Widget Union\n\nCharter of Widget Rights", None),
+        ("Widget Union\n\nDeclaration on Widgets", None),
+        # No instrument name in the title block: the first line, as before.
+        (
+            "Council of Widgetland\n\nWidget Treaty Series - No. 9\n\nGeneva, 1.V.2030",
+            "Council of Widgetland",
+        ),
+    ],
+)
+def test_plain_title_block_languages(block: str, title: str | None) -> None:
+    doc = parse_document(f"{block}\n\nPreamble\n\nThe Parties,\n\nArticle 1\n\nText.\n")
+    assert doc.title == (title or block.split("\n")[-1])
+
+
+def test_instrument_name_after_running_text_is_not_the_title() -> None:
+    text = (
+        "Widget Union\n\nThe Parties have agreed as follows.\n\nConvention on Widgets\n\nArticle 1\n\nText.\n"
+    )
+    assert parse_document(text).title == "Widget Union"
+
+
+def test_markdown_title_still_wins_over_the_title_block() -> None:
+    text = "Council of Europe\n\nConvention on Cybercrime\n\n# The Real Title\n\nText.\n"
+    assert parse_document(text).title == "The Real Title"
+
+
+def test_wrapped_instrument_name_is_one_title() -> None:
+    text = (
+        "Council of Widgetland\n\nConvention for the Protection of Widgets with regard to\n"
+        "Automatic Processing\n\nPreamble\n\nThe Parties,\n"
+    )
+    assert parse_document(text).title == (
+        "Convention for the Protection of Widgets with regard to Automatic Processing"
+    )
+
+
+def test_preamble_only_file_is_not_news(fixtures_dir: Path) -> None:
+    assert load_document(fixtures_dir / "widget-preamble.md").kind == "treaty"

@@ -830,3 +830,138 @@ def _articles(segmented: SegmentedDocument) -> list[tuple[str | None, str | None
         if segment.article not in (None, "preamble") and entry not in seen:
             seen.append(entry)
     return seen
+
+
+# --- review fixes: front matter, preamble-only files, hyphenated line ends -----------------
+
+
+@pytest.fixture
+def coe_txt(fixtures_dir: Path) -> Path:
+    return fixtures_dir / "widget-convention-coe.txt"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_plain_coe_title_block_is_front_matter(coe_txt: Path, level: Level) -> None:
+    doc = load_document(coe_txt)
+    assert doc.title == "Convention on the Safety of Widgets"
+    segmented = segment_document(doc, level)
+    assert_well_formed(segmented)
+    first = ids(segmented)[:8]
+    assert first == [
+        "front.p1", "front.p2", "front.p3",
+        "preamble.r1", "preamble.r2", "preamble.r3", "preamble.r4",
+        "art-1" if level is Level.ARTICLE else "art-1.p1",
+    ]  # fmt: skip
+    by_id = segmented.by_id()
+    assert [by_id[f"front.p{k}"].text for k in (1, 2, 3)] == [
+        "Council of Widgetland",
+        "Widget Treaty Series - No. 42",
+        "Geneva, 1.V.2030",
+    ]
+    front = by_id["front.p2"]
+    assert (front.kind, front.article, front.label) == ("text", None, "Front matter, para. 2")
+    # The title line is the title, not a segment; the recitals start at the Preamble heading.
+    assert all(s.text != doc.title for s in segmented.segments)
+    assert by_id["preamble.r1"].text == "The member States of the Council of Widgetland,"
+    assert by_id["preamble.r4"].text == "Have agreed as follows:"
+    assert [h.kind for h in segmented.headings][:2] == ["preamble", "chapter"]
+
+
+def test_plain_coe_layout_with_blank_lines_in_the_title_block() -> None:
+    text = paragraphs(
+        "Council of Widgetland",
+        "Widget Treaty Series - No. 42",
+        "Convention on the Safety of Widgets",
+        "Geneva, 1.V.2030",
+        "PREAMBLE",
+        "The member States,",
+        "Have agreed as follows:",
+        "Article 1",
+        "Text.",
+    )
+    segmented = segment_text(text)
+    assert ids(segmented) == ["front.p1", "front.p2", "front.p3", "preamble.r1", "preamble.r2", "art-1.p1"]
+
+
+def test_markdown_blocks_between_title_and_preamble_heading_are_front_matter() -> None:
+    text = paragraphs(
+        "# A Protocol",
+        "*Warsaw, 1.V.2030*",
+        "## Preamble",
+        "The States,",
+        "Have agreed as follows:",
+        "##### Article 1",
+        "Text.",
+    )
+    segmented = segment_text(text)
+    assert ids(segmented) == ["front.p1", "preamble.r1", "preamble.r2", "art-1.p1"]
+    assert segmented.by_id()["front.p1"].text == "*Warsaw, 1.V.2030*"
+    assert segmented.by_id()["front.p1"].path == ("Front matter",)
+
+
+def test_without_preamble_heading_recitals_follow_the_plain_title() -> None:
+    # Only what stands above the title is front matter; the place/date line after it stays
+    # recital 1, as the `#` title layout has it.
+    text = paragraphs(
+        "Council of Widgetland",
+        "Convention on the Safety of Widgets",
+        "Geneva, 1.V.2030",
+        "The member States,",
+        "Article 1",
+        "Text.",
+    )
+    segmented = segment_text(text)
+    assert segmented.document.title == "Convention on the Safety of Widgets"
+    assert ids(segmented) == ["front.p1", "preamble.r1", "preamble.r2", "art-1.p1"]
+    assert segmented.by_id()["preamble.r1"].text == "Geneva, 1.V.2030"
+
+
+def test_preamble_heading_after_an_article_is_not_a_front_matter_boundary() -> None:
+    text = paragraphs("The Parties,", "Article 1", "Text.", "Preamble", "Odd recital.")
+    assert ids(segment_text(text))[:2] == ["preamble.r1", "art-1.p1"]
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_preamble_only_file_has_recitals(fixtures_dir: Path, level: Level) -> None:
+    segmented = segment_document(load_document(fixtures_dir / "widget-preamble.md"), level)
+    assert_well_formed(segmented)
+    assert ids(segmented) == [f"preamble.r{k}" for k in range(1, 6)]
+    assert {(s.kind, s.article, s.path) for s in segmented.segments} == {
+        ("recital", "preamble", ("Preamble",))
+    }
+    assert segmented.segments[-1].label == "Preamble, recital 5"
+
+
+def test_plain_preamble_only_text() -> None:
+    text = paragraphs("Widget Union", "Preamble", "The Parties,", "Considering widgets;", "Agree:")
+    segmented = segment_text(text)
+    assert ids(segmented) == ["preamble.r1", "preamble.r2", "preamble.r3"]
+    assert segmented.document.title == "Widget Union"
+
+
+def test_text_without_preamble_heading_or_articles_stays_prose() -> None:
+    segmented = segment_text(paragraphs("# A Call", "We call on all States.", "We agree."))
+    assert ids(segmented) == ["p1", "p2"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # Hard-wrapped at ~70 characters, the word broken at the line end.
+        "1. The Parties shall afford one another the widest measure of mutual co-\n"
+        "operation for the purpose of investigations concerning widget offences,\n"
+        "including international co-operation between their authorities.",
+        # Short lines (not a hard-wrap run): the lower-case continuation joins the line.
+        "1. The Parties shall co-\noperate closely.",
+        "The Parties shall pro-\nmote safety, and co-\noperate.",
+    ],
+)
+@pytest.mark.parametrize("level", LEVELS)
+def test_hyphen_at_line_end_keeps_one_paragraph(paragraph: str, level: Level) -> None:
+    segmented = segment_text(f"Article 7 – Co-operation\n\n{paragraph}\n\n2. Next paragraph.\n", level)
+    assert_well_formed(segmented)
+    if level is Level.ARTICLE:
+        assert [s.text for s in segmented.segments] == [f"{paragraph}\n\n2. Next paragraph."]
+    else:
+        # The text stays a slice of the source: the "-\n" is kept, not removed.
+        assert [s.text for s in segmented.segments] == [paragraph, "2. Next paragraph."]

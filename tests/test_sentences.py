@@ -185,3 +185,21 @@ def test_budapest_recommendation_numbers_do_not_split(corpus_sources: Path) -> N
     recital = next(p for p in text.split("\n\n") if p.startswith("Recalling Committee of Ministers"))
     assert "No. R (85) 10" in recital
     assert sentences(recital) == [recital]
+
+
+@pytest.mark.parametrize(
+    "month", ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+)
+def test_month_abbreviation_before_a_number_does_not_end_a_sentence(month: str) -> None:
+    assert sentences(f"It enters into force on 1 {month}. 2024. The Parties agree.") == [
+        f"It enters into force on 1 {month}. 2024.",
+        "The Parties agree.",
+    ]
+    assert sentences(f"Signed on {month}. 12, 2024 in Geneva.") == [f"Signed on {month}. 12, 2024 in Geneva."]
+
+
+def test_month_abbreviation_before_a_capital_still_ends_a_sentence() -> None:
+    assert sentences("The talks resumed in Dec. The Parties then agreed.") == [
+        "The talks resumed in Dec.",
+        "The Parties then agreed.",
+    ]

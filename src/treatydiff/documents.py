@@ -1,8 +1,10 @@
 """Ingest: read a text or Markdown file into a `Document`.
 
-Decoding is strict (UTF-8 with or without BOM, or UTF-16 with BOM); newlines are
-normalised to "\\n" so that every later offset indexes the same string. A YAML front-matter
-block at the top supplies metadata; the body after it is what gets segmented.
+Decoding is strict (UTF-8 with or without BOM, or UTF-16 with a BOM or, when the NUL bytes
+show it, without one); newlines are normalised to "\\n" so that every later offset indexes
+the same string. A YAML front-matter block at the top supplies metadata; the body after it is
+what gets segmented. Without a `#` title, the title of a plain-text file is the instrument's
+name in the title block at the top ("Convention on Cybercrime", not "Council of Europe").
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ import yaml
 
 from treatydiff.errors import EmptyDocumentError, InputError
 from treatydiff.records import Document
-from treatydiff.segments import has_article_headings, split_paragraphs
+from treatydiff.segments import (
+    has_article_headings,
+    has_preamble_heading,
+    is_title_line,
+    leading_blocks,
+    split_paragraphs,
+)
 
 SUPPORTED_EXTENSIONS = (".md", ".markdown", ".txt")
 DEFAULT_KIND = "treaty"
@@ -36,6 +44,20 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D, 0x1B))
 _BINARY_SAMPLE = 8192
 _BINARY_CONTROL_RATIO = 0.1
+# UTF-16 without BOM: in mostly Latin text one byte of (nearly) every code unit is NUL.
+_UTF16_NUL_MIN = 0.5  # share of NULs in the high-byte positions
+_UTF16_NUL_MAX_OTHER = 0.05  # share of NULs allowed in the low-byte positions
+# A plain-text title block (the lines above the preamble) is at most this many lines.
+_TITLE_BLOCK_LINES = 12
+# The name of an instrument, possibly after a few words ("Council of Europe Convention on …",
+# "Additional Protocol to …", "Europees Verdrag …"), but not "European Treaty Series".
+_INSTRUMENT_TITLE = re.compile(
+    r"^(?:(?:[A-Z][\w'’-]*|of|the|and|de|van|la|le|des|du)\s+){0,5}?"
+    r"(?:Convention|Protocol|Agreement|Treaty|Charter|Declaration|Covenant"
+    r"|Protocole|Accord|Traité|Charte|Déclaration|Pacte"
+    r"|Verdrag|Overeenkomst|Akkoord|Handvest|Verklaring|Verbond|Conventie)"
+    r"\b(?!\s+(?:Series|Office|Collection|Section)\b)"
+)
 
 
 def load_document(path: str | os.PathLike[str]) -> Document:
@@ -52,6 +74,8 @@ def load_document(path: str | os.PathLike[str]) -> Document:
         EmptyDocumentError: the body (after any front matter) is empty.
     """
     file = Path(path)
+    if file.is_dir():
+        raise InputError(f"{file} is a directory, not a file")
     if not file.is_file():
         raise InputError(f"no such file: {file}")
     extension = file.suffix.lower()
@@ -68,7 +92,8 @@ def load_document(path: str | os.PathLike[str]) -> Document:
 
 
 def decode_bytes(data: bytes, name: str) -> str:
-    """Decode file bytes strictly: UTF-16 with BOM, else UTF-8 (BOM optional).
+    """Decode file bytes strictly: UTF-16 with BOM, else UTF-16 without BOM when its NUL bytes
+    show it (and it decodes to text), else UTF-8 (BOM optional).
 
     Raises:
         InputError: the bytes are binary or not valid UTF-8 / UTF-16.
@@ -78,6 +103,8 @@ def decode_bytes(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise InputError(f"{name} is not valid UTF-16 (offset {error.start})") from error
+    if (text := _decode_utf16_without_bom(data)) is not None:
+        return text
     if _looks_binary(data):
         raise InputError(f"{name} is a binary file, not text")
     try:
@@ -129,6 +156,36 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _decode_utf16_without_bom(data: bytes) -> str | None:
+    """The text of BOM-less UTF-16-LE/BE data, or None if the bytes don't look like it.
+
+    Most characters of Latin-script text have a NUL high byte, so NULs crowd into the odd
+    (little-endian) or even (big-endian) positions; the data must then decode strictly to
+    text without NULs or control characters. Binary data fails one of these checks.
+    """
+    sample = data[: _BINARY_SAMPLE * 2]
+    if len(data) % 2 or len(sample) < 2 or b"\x00" not in sample:
+        return None
+    units = len(sample) // 2
+    even_nuls = sample[0::2].count(0) / units
+    odd_nuls = sample[1::2].count(0) / units
+    if odd_nuls >= _UTF16_NUL_MIN and even_nuls <= _UTF16_NUL_MAX_OTHER:
+        encoding = "utf-16-le"
+    elif even_nuls >= _UTF16_NUL_MIN and odd_nuls <= _UTF16_NUL_MAX_OTHER:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    head = text[:_BINARY_SAMPLE]
+    if "\x00" in text or not head:
+        return None
+    controls = sum(1 for char in head if ord(char) < 0x20 and ord(char) in _CONTROL_BYTES)
+    return None if controls / len(head) > _BINARY_CONTROL_RATIO else text
+
+
 def _looks_binary(data: bytes) -> bool:
     sample = data[:_BINARY_SAMPLE]
     if b"\x00" in sample:
@@ -174,15 +231,35 @@ def _meta_value(value: object) -> str:
 
 
 def _title_from_body(body: str) -> str | None:
-    """The first `# ` heading, else the first non-empty line that is not a bare URL."""
+    """The first `# ` heading; else, in the title block at the top, a line naming the instrument
+    ("Convention on Cybercrime", not "Council of Europe"); else the first non-empty line that
+    is not a bare URL."""
     heading = _MD_TITLE.search(body)
     if heading:
         return _strip_emphasis(heading.group(1)).strip()[:MAX_TITLE_CHARS] or None
+    for line in _title_block(body):
+        if _INSTRUMENT_TITLE.match(line):
+            return line
     for line in body.split("\n"):
         line = line.strip()
         if line and not _URL_LINE.match(line):
             return _strip_emphasis(line)[:MAX_TITLE_CHARS].strip()
     return None
+
+
+def _title_block(body: str) -> list[str]:
+    """The title-like paragraphs at the top of a plain-text body, each on one line and with
+    emphasis stripped, up to the first heading (`Preamble`, `Article 1`, …) or the first
+    paragraph of running text."""
+    block: list[str] = []
+    for start, end in leading_blocks(body):
+        text = body[start:end]
+        if _URL_LINE.match(text):
+            continue
+        if len(block) >= _TITLE_BLOCK_LINES or not is_title_line(text):
+            break
+        block.append(" ".join(_strip_emphasis(text).split()))
+    return block
 
 
 def _leading_url(body: str) -> str | None:
@@ -196,7 +273,7 @@ def _strip_emphasis(text: str) -> str:
 
 
 def _guess_kind(body: str) -> str:
-    if has_article_headings(body):
+    if has_article_headings(body) or has_preamble_heading(body):
         return DEFAULT_KIND
     prose = [
         (start, end)

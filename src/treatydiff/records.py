@@ -118,7 +118,9 @@ class DiffOp:
 class SegmentDiff:
     """Word-level diff of the A text against the B text of one aligned group.
 
-    Joining the `equal` and `delete` ops gives the A text; `equal` and `insert` give the B text.
+    The diff is of the texts as read, with layout set aside (`diffing.normalise_for_diff`:
+    whitespace runs, Markdown emphasis, line-end hyphenation): joining the `equal` and
+    `delete` ops gives the normalised A text; `equal` and `insert` give the normalised B text.
     """
 
     ops: tuple[DiffOp, ...]

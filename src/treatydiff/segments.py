@@ -5,9 +5,12 @@ The body is read in three passes:
 1. `_scan` turns lines into headings and blocks (paragraphs). Markdown headings (`#####
    Article 2 – Illegal access`) and the plain UN / Council of Europe layout (`Article 2` on its
    own line, the title on the next) give the same heading items, so both layouts segment alike.
-2. `_Outliner` walks the items with a small state machine (preamble → articles → final
-   formula / appendix) and numbers every block: recitals, numbered paragraphs and items
-   nested by marker type (number > letter > roman > dash), prose paragraphs.
+2. `_Outliner` walks the items with a small state machine (front matter → preamble →
+   articles → final formula / appendix) and numbers every block: front matter (`front.p1`:
+   what stands above the title, or above an explicit `Preamble` heading), recitals, numbered
+   paragraphs and items nested by marker type (number > letter > roman > dash), prose
+   paragraphs. A document with articles or a `Preamble` heading is read this way; any other
+   is prose (`p1`, `p2`, …).
 3. `_emit` builds the `Segment` records of the requested level from that outline.
 
 Offsets are never recomputed from cleaned text: every segment is a trimmed slice of
@@ -327,6 +330,27 @@ def has_article_headings(text: str) -> bool:
     return any(isinstance(item, _HeadingItem) and item.info.kind == "article" for item in _scan(text, 0))
 
 
+def has_preamble_heading(text: str) -> bool:
+    """True if the text has a `Preamble` / `Preambule` heading (Markdown or plain layout)."""
+    return any(isinstance(item, _HeadingItem) and item.info.kind == "preamble" for item in _scan(text, 0))
+
+
+def leading_blocks(text: str) -> list[tuple[int, int]]:
+    """Offsets of the paragraphs of a text that come before its first heading of any kind."""
+    blocks = []
+    for item in _scan(text, 0):
+        if isinstance(item, _HeadingItem):
+            break
+        blocks.append((item.start, item.end))
+    return blocks
+
+
+def is_title_line(text: str) -> bool:
+    """True for a title-like paragraph: short, capitalised, no closing punctuation, not a
+    list item or a heading ("Convention on Cybercrime", "Budapest, 23.XI.2001")."""
+    return _is_title_like(text)
+
+
 def split_paragraphs(text: str) -> list[tuple[int, int]]:
     """Offsets of the paragraphs of a text (headings left out), as segmentation sees them."""
     return [(item.start, item.end) for item in _scan(text, 0) if isinstance(item, _BlockItem)]
@@ -435,6 +459,7 @@ _FORMULA = re.compile(
     re.IGNORECASE,
 )
 _PREAMBLE_LABEL = "Preamble"
+_FRONT_LABEL = "Front matter"
 _FORMULA_LABEL = "Final formula"
 
 
@@ -523,21 +548,28 @@ class _Outliner:
         self.counts: Counter[str] = Counter()
         self.article_keys: Counter[str] = Counter()
         self.article: _Article | None = None
-        self.context = "preamble"  # preamble | article | formula | appendix | other
         self.appendices = 0
-        self.title_heading_seen = False
-        self.content_seen = False  # a heading or a non-URL paragraph was met
         self.appendix_prefix = "appendix"
         self.appendix_label = "Appendix"
+        self.title_items = self._title_items()
+        self.front_end = self._front_end()
+        # front | preamble | article | formula | appendix | other
+        self.context = "front" if self.front_end > 0 else "preamble"
 
     def build(self) -> _Outline:
-        treaty = any(isinstance(i, _HeadingItem) and i.info.kind == "article" for i in self.items)
-        for item in self.items:
-            if self._is_document_title(item):
+        articles = any(isinstance(i, _HeadingItem) and i.info.kind == "article" for i in self.items)
+        # A preamble cut into a file of its own still has recitals.
+        structured = articles or any(
+            isinstance(i, _HeadingItem) and i.info.kind == "preamble" for i in self.items
+        )
+        for index, item in enumerate(self.items):
+            if index == self.front_end and self.context == "front":
+                self.context = "preamble"
+            if index in self.title_items:
                 continue
             if isinstance(item, _HeadingItem):
-                self._heading(item, treaty)
-            elif treaty:
+                self._heading(item, articles)
+            elif structured:
                 self._treaty_block(item)
             else:
                 self._prose_block(item)
@@ -556,19 +588,53 @@ class _Outliner:
         ranked = [kind for kind in _DIVISION_ORDER if kind in present]
         return {kind: rank + 1 for rank, kind in enumerate(ranked)}
 
-    def _is_document_title(self, item: _Item) -> bool:
-        """The first `# ` heading, or a first title-like line equal to the document title."""
-        if isinstance(item, _HeadingItem):
-            self.content_seen = True
-            if item.info.kind == "doc-title" and not self.title_heading_seen:
-                self.title_heading_seen = True
-                return True
-            return False
-        text = self.document.text[item.start : item.end]
-        if self.content_seen or _URL.match(text):  # scraped pages put their URL above the headline
-            return False
-        self.content_seen = True
-        return _is_title_like(text) and _normalised(text) == _normalised(self.document.title)
+    def _title_items(self) -> dict[int, None]:
+        """Indexes of the items that carry the document title and are no segment: the first
+        `# ` heading, and the first title-like paragraph before any heading that equals the
+        document title (plain text: "Convention on Cybercrime" under "Council of Europe")."""
+        found: dict[int, None] = {}
+        heading = next(
+            (
+                index
+                for index, item in enumerate(self.items)
+                if isinstance(item, _HeadingItem) and item.info.kind == "doc-title"
+            ),
+            None,
+        )
+        if heading is not None:
+            found[heading] = None
+        title = _normalised(self.document.title)
+        for index, item in enumerate(self.items):
+            if isinstance(item, _HeadingItem):
+                break
+            text = self._text(item)
+            if _is_title_like(text) and _normalised(text) == title:
+                found[index] = None
+                break
+        return found
+
+    def _front_end(self) -> int:
+        """Index of the first item after the front matter (0: there is none).
+
+        Blocks before an explicit `Preamble` heading (met before any article) are front matter:
+        an organisation name, a treaty series number, a place and date. Without such a
+        heading, the recitals follow the document title, and only blocks above the title are
+        front matter.
+        """
+        first_heading: int | None = None
+        for index, item in enumerate(self.items):
+            if not isinstance(item, _HeadingItem) or index in self.title_items:
+                continue
+            if item.info.kind == "preamble":
+                return index
+            if first_heading is None:
+                first_heading = index
+            if item.info.kind == "article":
+                break
+        title = min(self.title_items, default=None)
+        if title is not None and (first_heading is None or title < first_heading):
+            return title
+        return 0
 
     def _heading(self, item: _HeadingItem, treaty: bool) -> None:
         info = item.info
@@ -617,7 +683,12 @@ class _Outliner:
         if self.context in ("article", "other") and _FORMULA.match(self._text(block)):
             self._close_article()
             self.context = "formula"
-        if self.context == "preamble":
+        if self.context == "front":
+            self.counts["front"] += 1
+            number = self.counts["front"]
+            label = f"{_FRONT_LABEL}, para. {number}"
+            self._add(f"front.p{number}", label, "text", None, (_FRONT_LABEL,), block)
+        elif self.context == "preamble":
             self.counts["recital"] += 1
             number = self.counts["recital"]
             label = f"{_PREAMBLE_LABEL}, recital {number}"

@@ -3,7 +3,8 @@
 A regex-driven splitter, no NLP library: a sentence ends at `.`, `!`, `?` or `…`
 (plus any closing quotes or brackets) when the next sentence visibly starts, unless the
 full stop belongs to an abbreviation that legal texts use all the time (`No.`, `Art.`,
-`para.`, `e.g.`, `U.S.`, initials) or to a list marker at the start of a line (`1.`, `a.`).
+`para.`, `e.g.`, `U.S.`, initials, a month before a number: `Jan. 2024`) or to a list marker
+at the start of a line (`1.`, `a.`).
 Scraped news glues sentences together (`added.On March 27`); those are split too.
 """
 
@@ -58,7 +59,7 @@ _ABBREVIATIONS = frozenset(
 )
 # Case-sensitive: "No. R (85) 10" is an abbreviation, "the answer is no." is not.
 _CASED_ABBREVIATIONS = frozenset({"No", "Nos", "Nr", "Nrs"})
-# These only abbreviate when a number follows ("Art. 5", "para. 3", "pp. 12"),
+# These only abbreviate when a number follows ("Art. 5", "para. 3", "pp. 12", "Jan. 2024"),
 # so "…modern art. The…" still splits.
 _NUMBER_ABBREVIATIONS = frozenset(
     {
@@ -81,6 +82,19 @@ _NUMBER_ABBREVIATIONS = frozenset(
         "doc",
         "res",
         "n°",
+        # month abbreviations: "on 1 Jan. 2024", "Sept. 12"
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
     }
 )
 _INITIALS = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")  # "J", "U.S", "A.B.C"
