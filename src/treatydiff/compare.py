@@ -141,14 +141,18 @@ def unit_vectors(
 
 
 def document_parts(segments: Sequence[Segment]) -> NDArray[np.int8]:
-    """0 for the preamble, 1 for the operative text, 2 for the closing formula."""
-    return np.array(
-        [
-            0 if s.article == "preamble" else 2 if s.kind == "formula" or s.id.startswith("final") else 1
-            for s in segments
-        ],
-        dtype=np.int8,
-    )
+    """0 preamble, 1 operative text, 2 closing formula, 3 front matter (the title block)."""
+
+    def part(segment: Segment) -> int:
+        if segment.article == "preamble":
+            return 0
+        if segment.kind == "formula" or segment.id.startswith("final"):
+            return 2
+        if segment.id.startswith("front."):
+            return 3
+        return 1
+
+    return np.array([part(s) for s in segments], dtype=np.int8)
 
 
 def align_within_units(
