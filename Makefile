@@ -18,9 +18,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@test -d $(SOURCES) || { echo "error: $(SOURCES) not found: the demo compares the reference texts there" >&2; exit 1; }
-	$(BIN)/treatydiff compare $(SOURCES)/budapest-convention.en.md $(SOURCES)/uncac.en.md --level article --json reports/budapest-convention.en--uncac.en.json
-	$(BIN)/treatydiff compare $(SOURCES)/budapest-convention.en.md $(SOURCES)/uncac.en.md --level paragraph -o reports/budapest-convention.en--uncac.en.paragraph.html
-	$(BIN)/treatydiff compare $(SOURCES)/budapest-convention.en.md $(SOURCES)/budapest-protocol-ets189.en.md --level article --json reports/budapest-convention.en--budapest-protocol-ets189.en.json
+	$(BIN)/treatydiff corpus import $(SOURCES)
+	$(BIN)/treatydiff compare budapest-convention-en uncac-en --level article --json reports/budapest-convention-en--uncac-en.json
+	$(BIN)/treatydiff compare budapest-convention-en uncac-en --level paragraph -o reports/budapest-convention-en--uncac-en.paragraph.html
+	$(BIN)/treatydiff compare budapest-convention-en budapest-protocol-ets189-en --level article --json reports/budapest-convention-en--budapest-protocol-ets189-en.json
+	$(BIN)/treatydiff compare sputnik-2024-03-29-ict-convention-raw budapest-convention-en --level paragraph
 	$(BIN)/python benchmarks/score_gold.py $(SOURCES)/../eval/budapest-ets189.gold.json
 
 test: $(STAMP)

@@ -5,6 +5,7 @@ Each command lives in its own module and is registered here.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -16,6 +17,7 @@ from treatydiff import __version__
 
 from .common import default_report_path, may_replace
 from .compare_cmd import compare
+from .corpus_cmd import add, corpus_app, list_documents, remove, show
 from .segments_cmd import segments
 
 
@@ -44,6 +46,18 @@ class OneLineErrors(TyperGroup):
             command = context.command_path if context is not None else "treatydiff"
             typer.echo(f"error: {message} (see '{command} --help')", err=True)
             sys.exit(2)
+        except KeyboardInterrupt:
+            typer.echo("error: interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug: still one line, the trace on request
+            if os.environ.get("TREATYDIFF_DEBUG"):
+                raise
+            typer.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); "
+                "set TREATYDIFF_DEBUG=1 to see where, and please report it",
+                err=True,
+            )
+            sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -74,6 +88,11 @@ def main(
 
 
 app.command()(compare)
+app.command()(add)
+app.command("list")(list_documents)
+app.command()(show)
+app.command()(remove)
+app.add_typer(corpus_app, name="corpus")
 app.command()(segments)
 
 

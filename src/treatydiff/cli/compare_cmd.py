@@ -18,11 +18,19 @@ _DEFAULTS = AlignmentConfig()
 _OPTIONS = CompareOptions()
 
 
+def resolve_document(name: str, corpus: Path | None) -> str:
+    """A path as given, or the corpus file of a corpus id."""
+    from treatydiff.corpus import Corpus
+
+    if Path(name).exists():
+        return name
+    store = Corpus(corpus)
+    return str(store.path_for(name)) if store.has(name) else name
+
+
 def compare(
-    a: Annotated[str, typer.Argument(metavar="A", help="First document (.md or .txt), e.g. the older text.")],
-    b: Annotated[
-        str, typer.Argument(metavar="B", help="Second document (.md or .txt), e.g. the newer text.")
-    ],
+    a: Annotated[str, typer.Argument(metavar="A", help="First document: a file (.md, .txt) or a corpus id.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Second document: a file or a corpus id.")],
     level: Annotated[
         str, typer.Option("--level", "-l", help="Granularity of alignment: article, paragraph or sentence.")
     ] = "article",
@@ -89,6 +97,12 @@ def compare(
             callback=unit_interval("--crossing-threshold"),
         ),
     ] = _OPTIONS.crossing_link_threshold,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
 ) -> None:
     """Compare two documents and write a side-by-side HTML report.
@@ -101,6 +115,7 @@ def compare(
         level_value = Level(level)
     except ValueError:
         raise fail(f"unknown level {level!r}: choose article, paragraph or sentence") from None
+    a, b = resolve_document(a, corpus), resolve_document(b, corpus)
     report_path = output or default_report_path(a, b)
     if json_path is not None and json_path.resolve() == report_path.resolve():
         raise fail(
