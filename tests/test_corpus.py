@@ -214,3 +214,24 @@ def test_killing_add_never_leaves_a_partial_document(tmp_path: Path) -> None:
             assert document.meta["content_hash"] == content_hash(document.body), path
     Corpus(corpus).add(Converted("# Small\n\nA small text.\n", {"title": "Small"}))
     assert not list(corpus.glob(".*.tmp"))
+
+
+def test_the_same_treaty_from_markdown_and_plain_text_gives_the_same_articles(tmp_path: Path) -> None:
+    from treatydiff.documents import parse_document
+    from treatydiff.records import Level
+    from treatydiff.segments import segment_document
+
+    fixtures = Path(__file__).parent / "fixtures"
+    corpus = tmp_path / "c"
+    for name, doc_id in (("widget-convention.md", "from-md"), ("widget-convention.txt", "from-txt")):
+        result = invoke("add", str(fixtures / name), "--corpus", str(corpus), "--id", doc_id)
+        assert result.exit_code == 0, result.output
+    outlines = []
+    for doc_id in ("from-md", "from-txt"):
+        entry = Corpus(corpus).get(doc_id)
+        segments = segment_document(parse_document(entry.body, doc_id), Level.ARTICLE).segments
+        outlines.append(
+            [(s.article, s.article_title, " ".join(s.text.replace("*", "").split())) for s in segments]
+        )
+    assert [o[:2] for o in outlines[0]] == [o[:2] for o in outlines[1]]
+    assert [o[2] for o in outlines[0]] == [o[2] for o in outlines[1]]
