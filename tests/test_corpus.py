@@ -235,3 +235,47 @@ def test_the_same_treaty_from_markdown_and_plain_text_gives_the_same_articles(tm
         )
     assert [o[:2] for o in outlines[0]] == [o[:2] for o in outlines[1]]
     assert [o[2] for o in outlines[0]] == [o[2] for o in outlines[1]]
+
+
+def _scanned(path: Path) -> Path:
+    import io
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (200, 100), 255).save(buffer, format="PNG")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(buffer.getvalue()), x=10, y=10, w=100)
+    pdf.output(str(path))
+    return path
+
+
+def _encrypted(path: Path) -> Path:
+    from fpdf import FPDF
+    from pypdf import PdfWriter
+
+    plain = path.with_name("plain.pdf")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Article 1 - Purpose")
+    pdf.output(str(plain))
+    writer = PdfWriter(clone_from=plain)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
+
+
+@pytest.mark.parametrize("make,fragment", [(_scanned, "OCR"), (_encrypted, "encrypted")])
+def test_unreadable_pdfs_leave_the_corpus_untouched(tmp_path: Path, make, fragment: str) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "c"
+    invoke("add", str(V1), "--corpus", str(corpus))
+    before = corpus_files(corpus)
+    result = invoke("add", str(make(tmp_path / "in.pdf")), "--corpus", str(corpus))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and fragment in errors[0], result.output
+    assert corpus_files(corpus) == before
