@@ -9,6 +9,12 @@ export HF_HUB_OFFLINE := 1
 .PHONY: demo test bench bench-speed clean
 
 $(STAMP): pyproject.toml
+	@# Browser tests drive Debian's Chromium; the PDF tests draw with DejaVu. Installed when missing
+	@# (as root, as on CI); without them those tests skip, saying why.
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && test -d /usr/share/fonts/truetype/dejavu \
+		|| { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+		     && apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; } \
+		|| echo "note: chromium, chromium-driver or fonts-dejavu-core missing: browser and PDF tests will skip" >&2
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned: the CPU build; a bare dependency would pull a CUDA build.
