@@ -279,3 +279,9 @@ def test_unreadable_pdfs_leave_the_corpus_untouched(tmp_path: Path, make, fragme
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and fragment in errors[0], result.output
     assert corpus_files(corpus) == before
+
+
+def test_long_titles_are_cut_at_a_word_boundary() -> None:
+    slug = slugify("Russia Hopes to Finalize Deal on Combating ICT Use for Criminal Purposes")
+    assert slug == "russia-hopes-to-finalize-deal-on-combating-ict-use-for"
+    assert len(slugify("x" * 80)) == 60

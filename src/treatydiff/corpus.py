@@ -77,8 +77,11 @@ def slugify(text: str) -> str:
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    slug = slug[:_SLUG_MAX].rstrip("-")
-    return slug or "document"
+    if len(slug) > _SLUG_MAX:
+        # Cut at a word boundary, not inside a word.
+        cut = slug[: _SLUG_MAX + 1].rfind("-")
+        slug = slug[: cut if cut > _SLUG_MAX // 2 else _SLUG_MAX]
+    return slug.strip("-") or "document"
 
 
 def valid_id(candidate: str) -> bool:
