@@ -285,3 +285,30 @@ def test_long_titles_are_cut_at_a_word_boundary() -> None:
     slug = slugify("Russia Hopes to Finalize Deal on Combating ICT Use for Criminal Purposes")
     assert slug == "russia-hopes-to-finalize-deal-on-combating-ict-use-for"
     assert len(slugify("x" * 80)) == 60
+
+
+def test_add_cleans_the_real_scraped_news_piece(tmp_path: Path, corpus_sources: Path) -> None:
+    import re
+
+    raw = corpus_sources / "sputnik-2024-03-29-ict-convention.raw.txt"
+    result = invoke("add", str(raw), "--kind", "news", "--corpus", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    (path,) = list(tmp_path.glob("*.md"))
+    document = load_document(path)
+    assert (
+        document.meta["title"] == "Russia Hopes to Finalize Deal on Combating ICT Use for Criminal Purposes"
+    )
+    assert document.meta["date"] == "2024-03-29"
+    assert document.meta["source"].startswith("https://sputnikglobe.com/20240329/russia-hopes-to-finalize")
+    assert document.meta["kind"] == "news"
+    body = document.body
+    assert not re.search(r"\S+@\S+|\+\d{6,}|https?://", body)
+    assert "russia in the un, russia's role" not in body
+    paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.startswith("#")]
+    for opening in (
+        "In 2019, Russia took the lead",
+        "On March 27, a global hybrid briefing",
+        "In contrast to Russia, Washington",
+        "\"Despite the West's position",
+    ):
+        assert sum(p.startswith(opening) for p in paragraphs) == 1, opening
