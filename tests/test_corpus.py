@@ -312,3 +312,15 @@ def test_add_cleans_the_real_scraped_news_piece(tmp_path: Path, corpus_sources: 
         "\"Despite the West's position",
     ):
         assert sum(p.startswith(opening) for p in paragraphs) == 1, opening
+
+
+def test_corpus_import_cleans_a_raw_scraped_page_it_meets(tmp_path: Path, corpus_sources: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    raw = "sputnik-2024-03-29-ict-convention.raw.txt"
+    (source / raw).write_bytes((corpus_sources / raw).read_bytes())
+    result = invoke("corpus", "import", str(source), "--corpus", str(tmp_path / "c"))
+    assert result.exit_code == 0, result.output
+    document = load_document(tmp_path / "c" / "sputnik-2024-03-29-ict-convention-raw.md")
+    assert document.meta["kind"] == "news" and document.meta["date"] == "2024-03-29"
+    assert "feedback@" not in document.body

@@ -80,7 +80,8 @@ def _convert_text(source: Path, kind: str | None) -> Converted:
     document = load_document(source)
     body = document.body.strip()
     first_line = body.splitlines()[0].strip() if body else ""
-    scraped = not document.meta and re.fullmatch(r"https?://\S+", first_line) is not None
+    has_front_matter = document.body_start > 0
+    scraped = not has_front_matter and re.fullmatch(r"https?://\S+", first_line) is not None
     if kind == "news" or (scraped and not has_article_headings(body)):
         from treatydiff.ingest.news import convert_scraped_text
 
