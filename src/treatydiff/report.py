@@ -4,12 +4,21 @@ Python prepares a typed, frozen `ReportContext`; the Jinja template only loops a
 prints. All document text reaches the page through autoescaping. Segment text is shown
 as the word diff compares it (`normalise_for_diff`: no Markdown emphasis markers, no
 hard line wraps).
+
+The page has, in order: the documents and the run; a dashboard (counts, coverage, the most
+changed articles); the change list (`treatydiff.changelist`), with CSV and Markdown
+downloads; a map of correspondences (inline SVG); a table of contents per side; and the
+side-by-side comparison, where runs of unchanged rows fold into one line and a moved
+provision has a marker row at its place in B's order. It makes no request of any kind:
+the Content-Security-Policy allows only the page's own style and script, pinned by hash.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,27 +29,53 @@ from typing import Literal
 import jinja2
 from markupsafe import Markup
 
+from treatydiff.changelist import (
+    ChangeModel,
+    ChangeRow,
+    Correspondence,
+    Provision,
+    article_anchor,
+    build_change_model,
+    change_list_csv,
+    change_list_markdown,
+    heading_anchor,
+    join_labels,
+    status_label,
+)
 from treatydiff.diffing import count_words, normalise_for_diff
-from treatydiff.records import Comparison, Document, Pair, Segment, SegmentDiff, Status
+from treatydiff.records import Comparison, Document, Pair, Segment, SegmentDiff, SegmentedDocument, Status
 
 __all__ = [
-    "ArticleIndexView",
     "ArticleLinkView",
+    "BodyView",
     "CellView",
+    "ChangeRowView",
     "CoverageView",
     "DocumentView",
+    "ExportView",
     "FilterView",
+    "FoldView",
     "HeaderRowView",
     "HeadingLineView",
+    "MapLinkView",
+    "MapNodeView",
+    "MapView",
+    "MostChangedView",
+    "ProvisionLinkView",
     "ReportContext",
     "RowView",
     "SegmentView",
     "SpanView",
     "StatusCountView",
+    "StubRowView",
     "SummaryView",
     "ThresholdView",
+    "TocChapterView",
+    "TocSideView",
+    "article_anchor",
     "build_environment",
     "build_report_context",
+    "content_security_policy",
     "render_report",
 ]
 
@@ -79,8 +114,9 @@ class StatusCountView:
     key: str  # "unchanged" | "modified" | "moved" | "only_a" | "only_b"
     icon: str
     label: str
-    count: int
+    count: int  # aligned rows (pairs)
     percent: str  # of all pairs, e.g. "12%"
+    provisions: int = 0  # rows of the change list (articles)
 
 
 @dataclass(frozen=True)
@@ -96,28 +132,57 @@ class CoverageView:
 
 
 @dataclass(frozen=True)
-class ArticleLinkView:
-    href: str  # "#a-art-6": the anchor on the article's first heading line
-    text: str  # "6", "Preamble"
-    title: str  # "Article 6 – Misuse of devices"
-
-
-@dataclass(frozen=True)
-class ArticleIndexView:
-    """One side's articles in document order, each a link to its heading in the comparison."""
-
-    side: Side
-    short_title: str
-    links: tuple[ArticleLinkView, ...]
+class MostChangedView:
+    href: str
+    a_label: str
+    b_label: str
+    title: str  # both headings, as a tooltip
+    added: int
+    removed: int
+    summary: str
 
 
 @dataclass(frozen=True)
 class SummaryView:
     total_pairs: int
+    total_provisions: int
     statuses: tuple[StatusCountView, ...]  # exclusive: their counts add up to total_pairs
     moved: StatusCountView  # moved pairs, also counted among unchanged/modified
     coverage: tuple[CoverageView, CoverageView]
-    articles: tuple[ArticleIndexView, ArticleIndexView]
+    most_changed: tuple[MostChangedView, ...]
+
+    @property
+    def table(self) -> tuple[StatusCountView, ...]:
+        """The rows of the counts table: each status, then moved."""
+        return (*self.statuses, self.moved)
+
+
+@dataclass(frozen=True)
+class ArticleLinkView:
+    href: str  # "#a-art-6": the anchor on the article's first heading line
+    text: str  # "6", "Preamble"
+    title: str  # "Article 6 – Misuse of devices · modified"
+    status_key: str = ""
+
+
+@dataclass(frozen=True)
+class TocChapterView:
+    label: str | None  # "Chapter II – …"; None for articles under no chapter
+    href: str | None
+    links: tuple[ArticleLinkView, ...]
+
+
+@dataclass(frozen=True)
+class TocSideView:
+    """One side's chapters and articles in document order, each a link into the comparison."""
+
+    side: Side
+    short_title: str
+    chapters: tuple[TocChapterView, ...]
+
+    @property
+    def links(self) -> tuple[ArticleLinkView, ...]:
+        return tuple(link for chapter in self.chapters for link in chapter.links)
 
 
 @dataclass(frozen=True)
@@ -151,7 +216,7 @@ class CellView:
 class HeadingLineView:
     text: str
     depth: int  # 1 = top of the hierarchy
-    anchor: str | None  # "a-art-6" on the first appearance of an article
+    anchor: str | None  # "a-art-6" / "a-h-chapter-ii" on the first appearance of a heading
     href: str | None = None  # "#a-art-6" on every article heading line: a link to that anchor
 
 
@@ -161,6 +226,8 @@ class HeaderRowView:
 
     a: tuple[HeadingLineView, ...]
     b: tuple[HeadingLineView, ...]
+    filter_tags: str = ""  # the tags of the rows it heads: a filter hides it with them
+    kind: str = "h"
 
 
 @dataclass(frozen=True)
@@ -176,6 +243,109 @@ class RowView:
     a: CellView
     b: CellView
     header: HeaderRowView | None
+    stub_href: str | None = None  # "#mv-<id>": the marker at B's own place, for a moved pair
+    stub_above: bool = False  # that marker comes before this row
+    kind: str = "r"
+
+
+@dataclass(frozen=True)
+class StubRowView:
+    """Marks, in B's order, where a moved pair's B text stands in B; links to the pair."""
+
+    id: str  # "mv-<pair id>"
+    pair_href: str
+    a_labels: str
+    b_labels: str
+    pair_above: bool  # the pair row comes before this marker
+    filter_tags: str = "moved changed"
+    kind: str = "stub"
+
+
+TableItem = HeaderRowView | RowView | StubRowView
+
+
+@dataclass(frozen=True)
+class FoldView:
+    id: str  # "fold-3"
+    rows: int
+    a_range: str  # "Article 3(1) – Article 4(2)"
+    b_range: str
+
+
+@dataclass(frozen=True)
+class BodyView:
+    """One <tbody>: a folded run of unchanged rows, or the rows between such runs."""
+
+    fold: FoldView | None
+    items: tuple[TableItem, ...]
+
+
+@dataclass(frozen=True)
+class ProvisionLinkView:
+    href: str
+    label: str  # "Article 6"
+    title: str  # "Misuse of devices"
+
+
+@dataclass(frozen=True)
+class ChangeRowView:
+    id: str  # "cl-3"
+    order: int
+    a: ProvisionLinkView | None
+    b: tuple[ProvisionLinkView, ...]
+    status_key: str
+    status_icon: str
+    status_label: str
+    moved: bool
+    score: str
+    added: int
+    removed: int
+    summary: str
+    filter_tags: str
+    a_sort: int  # position in A (B-only rows last)
+    b_sort: int  # position of the first counterpart in B (A-only rows last)
+    score_sort: str
+    status_sort: int
+
+
+@dataclass(frozen=True)
+class MapNodeView:
+    x: float
+    y: float
+    width: float
+    height: float
+    href: str
+    title: str
+    css: str  # "nd k-modified", "nd k-only_a solo"
+    label: str  # shown for every 5th provision; "" otherwise
+    label_x: float
+    label_y: float
+    text_anchor: str  # "end" (A, left) | "start" (B, right)
+
+
+@dataclass(frozen=True)
+class MapLinkView:
+    d: str  # SVG path
+    href: str
+    title: str
+    css: str  # "ln s3 k-modified mv"
+
+
+@dataclass(frozen=True)
+class MapView:
+    width: int
+    height: int
+    nodes: tuple[MapNodeView, ...]
+    links: tuple[MapLinkView, ...]
+    a_title: str
+    b_title: str
+
+
+@dataclass(frozen=True)
+class ExportView:
+    data: Markup  # JSON for <script type="application/json">, "<", ">" and "&" escaped
+    csv_name: str
+    md_name: str
 
 
 @dataclass(frozen=True)
@@ -189,7 +359,13 @@ class ReportContext:
     doc_b: DocumentView
     summary: SummaryView
     filters: tuple[FilterView, ...]
-    rows: tuple[RowView, ...]
+    rows: tuple[RowView, ...]  # one per pair, in display order
+    bodies: tuple[BodyView, ...]  # the comparison table: rows, headings, markers, folds
+    changes: tuple[ChangeRowView, ...]
+    map: MapView
+    toc: tuple[TocSideView, TocSideView]
+    export: ExportView
+    change_count: int  # rows a "next change" can stop at
     notices: tuple[str, ...]
     csp: str
     css: Markup  # our own package files, not document text
@@ -234,18 +410,20 @@ _STATUS_DISPLAY: dict[str, tuple[str, str]] = {
     Status.ONLY_B.value: ("+", "only in B"),
 }
 _EXCLUSIVE_STATUSES = (Status.UNCHANGED, Status.MODIFIED, Status.ONLY_A, Status.ONLY_B)
+_STATUS_RANK = {s: k for k, s in enumerate(_EXCLUSIVE_STATUSES)}
+MOST_CHANGED = 10
 
 
 def build_report_context(comparison: Comparison, *, env: jinja2.Environment | None = None) -> ReportContext:
     """Turn a Comparison into the display records the template prints."""
     env = env or build_environment()
-    pairs, notices = _pairs_covering_every_segment(comparison)
+    model = build_change_model(comparison)
     css = _package_text(env, _CSS_NAME)
     script = _package_text(env, _JS_NAME)
     doc_a = _document_view("a", comparison.a.document, comparison.a.segments)
     doc_b = _document_view("b", comparison.b.document, comparison.b.segments)
-    rows = _rows(pairs)
-    summary = _summary(pairs, comparison, doc_a, doc_b, rows)
+    rows, bodies = _table(model)
+    statuses_b = _b_statuses(model)
     return ReportContext(
         title=f"treatydiff: {doc_a.short_title} ↔ {doc_b.short_title}",
         level=comparison.level.value,
@@ -256,22 +434,32 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
         generated_note=_generated_note(),
         doc_a=doc_a,
         doc_b=doc_b,
-        summary=summary,
+        summary=_summary(model, comparison, doc_a, doc_b),
         filters=_filters(rows),
         rows=rows,
-        notices=notices,
+        bodies=bodies,
+        changes=_change_views(model.rows),
+        map=_map_view(model, doc_a, doc_b, statuses_b),
+        toc=(
+            _toc("a", doc_a, comparison.a, model.provisions_a, _a_statuses(model)),
+            _toc("b", doc_b, comparison.b, model.provisions_b, statuses_b),
+        ),
+        export=_export_view(model, comparison),
+        change_count=sum(1 for r in rows if "changed" in r.filter_tags.split()),
+        notices=model.notices,
         csp=content_security_policy(script=script, css=css),
         css=Markup(css),
         script=Markup(script),
     )
 
 
-def content_security_policy(*, script: str, css: str) -> str:
+def content_security_policy(*, script: str | None, css: str) -> str:
     """Allow nothing but our own inline style and script, pinned by hash."""
+    script_src = f"'{_csp_hash(script)}'" if script is not None else "'none'"
     return (
         "default-src 'none'; "
         f"style-src '{_csp_hash(css)}'; "
-        f"script-src '{_csp_hash(script)}'; "
+        f"script-src {script_src}; "
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
 
@@ -312,72 +500,52 @@ def _document_view(side: Side, document: Document, segments: Sequence[Segment]) 
     )
 
 
-def _pairs_covering_every_segment(
-    comparison: Comparison,
-) -> tuple[tuple[Pair, ...], tuple[str, ...]]:
-    """The comparison's pairs, plus one-sided pairs for segments the alignment left out.
-
-    Every segment must appear in the report; a gap is an upstream bug: show it.
-    """
-    pairs = list(comparison.pairs)
-    notices: list[str] = []
-    for side, segmented in (("a", comparison.a), ("b", comparison.b)):
-        placed = {s.id for p in comparison.pairs for s in (p.a if side == "a" else p.b)}
-        missing = [s for s in segmented.segments if s.id not in placed]
-        if not missing:
-            continue
-        name = segmented.document.short_title
-        notices.append(
-            f"{len(missing)} segment(s) of {name} were not in any aligned pair; they are listed at the end."
-        )
-        for seg in missing:
-            pairs.append(
-                Pair(
-                    a=(seg,) if side == "a" else (),
-                    b=(seg,) if side == "b" else (),
-                    status=Status.ONLY_A if side == "a" else Status.ONLY_B,
-                    moved=False,
-                    score=0.0,
-                    semantic=0.0,
-                    lexical=0.0,
-                    diff=None,
-                    id=f"unpaired-{side}-{seg.id}",
-                )
-            )
-    return tuple(pairs), tuple(notices)
-
-
 def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
 
+# ---------------------------------------------------------------- dashboard
+
+
 def _summary(
-    pairs: Sequence[Pair],
-    comparison: Comparison,
-    doc_a: DocumentView,
-    doc_b: DocumentView,
-    rows: Sequence[RowView],
+    model: ChangeModel, comparison: Comparison, doc_a: DocumentView, doc_b: DocumentView
 ) -> SummaryView:
+    pairs = model.pairs
     total = len(pairs)
 
-    def count_view(key: str, count: int) -> StatusCountView:
+    def count_view(key: str, count: int, provisions: int) -> StatusCountView:
         icon, label = _STATUS_DISPLAY[key]
-        return StatusCountView(key=key, icon=icon, label=label, count=count, percent=_percent(count, total))
+        return StatusCountView(
+            key=key,
+            icon=icon,
+            label=label,
+            count=count,
+            percent=_percent(count, total),
+            provisions=provisions,
+        )
 
-    statuses = tuple(count_view(s.value, sum(1 for p in pairs if p.status == s)) for s in _EXCLUSIVE_STATUSES)
-    moved = count_view("moved", sum(1 for p in pairs if p.moved))
+    statuses = tuple(
+        count_view(
+            s.value,
+            sum(1 for p in pairs if p.status == s),
+            sum(1 for r in model.rows if r.status == s),
+        )
+        for s in _EXCLUSIVE_STATUSES
+    )
+    moved = count_view("moved", sum(1 for p in pairs if p.moved), sum(1 for r in model.rows if r.moved))
     matched_a = {s.id for p in pairs if p.b for s in p.a}
     matched_b = {s.id for p in pairs if p.a for s in p.b}
     coverage = (
         _coverage(doc_a, comparison.a.segments, matched_a),
         _coverage(doc_b, comparison.b.segments, matched_b),
     )
-    articles = (
-        _article_index(doc_a, comparison.a.segments, rows),
-        _article_index(doc_b, comparison.b.segments, rows),
-    )
     return SummaryView(
-        total_pairs=total, statuses=statuses, moved=moved, coverage=coverage, articles=articles
+        total_pairs=total,
+        total_provisions=len(model.rows),
+        statuses=statuses,
+        moved=moved,
+        coverage=coverage,
+        most_changed=_most_changed(model.rows),
     )
 
 
@@ -396,29 +564,22 @@ def _coverage(doc: DocumentView, segments: Sequence[Segment], matched_ids: set[s
     )
 
 
-def _article_index(
-    doc: DocumentView, segments: Sequence[Segment], rows: Sequence[RowView]
-) -> ArticleIndexView:
-    """Links to every article of one side that has an anchor in the rows, in document order."""
-    anchors = {
-        line.anchor
-        for row in rows
-        if row.header is not None
-        for line in (row.header.a if doc.side == "a" else row.header.b)
-        if line.anchor
-    }
-    links: list[ArticleLinkView] = []
-    for seg in sorted(segments, key=lambda s: s.order):
-        if seg.article is None:
-            continue
-        anchor = article_anchor(doc.side, seg.article)
-        if anchor not in anchors:
-            continue
-        anchors.discard(anchor)  # once per article
-        text = "Preamble" if seg.article == "preamble" else seg.article
-        title = normalise_for_diff(seg.heading or _article_heading(seg))
-        links.append(ArticleLinkView(href=f"#{anchor}", text=text, title=title))
-    return ArticleIndexView(side=doc.side, short_title=doc.short_title, links=tuple(links))
+def _most_changed(rows: Sequence[ChangeRow]) -> tuple[MostChangedView, ...]:
+    """The articles with a counterpart whose wording changed most (words added + removed)."""
+    candidates = [r for r in rows if r.counterparts and r.words_changed]
+    candidates.sort(key=lambda r: (-r.words_changed, r.provision.order))
+    return tuple(
+        MostChangedView(
+            href=r.href,
+            a_label=r.provision.label,
+            b_label=join_labels(r.counterparts),
+            title=" ↔ ".join((r.provision.heading, "; ".join(p.heading for p in r.counterparts))),
+            added=r.words_added,
+            removed=r.words_removed,
+            summary=r.summary,
+        )
+        for r in candidates[:MOST_CHANGED]
+    )
 
 
 def _filters(rows: Sequence[RowView]) -> tuple[FilterView, ...]:
@@ -434,21 +595,265 @@ def _filters(rows: Sequence[RowView]) -> tuple[FilterView, ...]:
     )
 
 
-# ---------------------------------------------------------------- rows
+def _filter_tags(status: Status, moved: bool) -> str:
+    tags = [status.value]
+    if status != Status.UNCHANGED or moved:
+        tags.append("changed")
+    if moved:
+        tags.append("moved")
+    return " ".join(tags)
 
 
-def _rows(pairs: Sequence[Pair]) -> tuple[RowView, ...]:
-    headings = {"a": _HeadingTracker("a"), "b": _HeadingTracker("b")}
-    used_ids: set[str] = set()
+# ---------------------------------------------------------------- change list
+
+
+def _provision_link(p: Provision) -> ProvisionLinkView:
+    return ProvisionLinkView(href=f"#{p.anchor}", label=p.label, title=p.title or "")
+
+
+def _change_views(rows: Sequence[ChangeRow]) -> tuple[ChangeRowView, ...]:
+    last = 1_000_000
+    views = []
+    for k, row in enumerate(rows):
+        icon, label = _STATUS_DISPLAY[row.status.value]
+        a = row.a
+        views.append(
+            ChangeRowView(
+                id=f"cl-{k + 1}",
+                order=k + 1,
+                a=_provision_link(a) if a else None,
+                b=tuple(_provision_link(p) for p in row.b),
+                status_key=row.status.value,
+                status_icon=icon,
+                status_label=label,
+                moved=row.moved,
+                score=f"{row.semantic:.2f}" if row.semantic is not None else "–",
+                added=row.words_added,
+                removed=row.words_removed,
+                summary=row.summary,
+                filter_tags=_filter_tags(row.status, row.moved),
+                a_sort=a.order if a else last,
+                b_sort=row.b[0].order if row.b else last,
+                score_sort=f"{row.semantic:.4f}" if row.semantic is not None else "-1",
+                status_sort=_STATUS_RANK[row.status],
+            )
+        )
+    return tuple(views)
+
+
+def _a_statuses(model: ChangeModel) -> dict[str, Status]:
+    return {r.provision.key: r.status for r in model.rows if r.side == "a"}
+
+
+def _b_statuses(model: ChangeModel) -> dict[str, Status]:
+    """A provision of B: only in B without links; unchanged if every link and segment is."""
+    unaligned = {s.id for p in model.pairs if not p.a for s in p.b}
+    statuses = {p.key: Status.ONLY_B for p in model.provisions_b}
+    for link in model.links:
+        current = statuses[link.b.key]
+        if link.status == Status.MODIFIED or current == Status.MODIFIED:
+            statuses[link.b.key] = Status.MODIFIED
+        else:
+            statuses[link.b.key] = Status.UNCHANGED
+    for prov in model.provisions_b:
+        if statuses[prov.key] == Status.UNCHANGED and unaligned.intersection(prov.segment_ids):
+            statuses[prov.key] = Status.MODIFIED
+    return statuses
+
+
+def _export_view(model: ChangeModel, comparison: Comparison) -> ExportView:
+    stem = f"{_file_stem(comparison.a.document.path)}--{_file_stem(comparison.b.document.path)}"
+    data = {
+        "csv": change_list_csv(model.rows),
+        "markdown": change_list_markdown(model.rows, comparison),
+        "csv_name": f"{stem}.changes.csv",
+        "md_name": f"{stem}.changes.md",
+    }
+    return ExportView(data=Markup(script_json(data)), csv_name=data["csv_name"], md_name=data["md_name"])
+
+
+def script_json(data: object) -> str:
+    """JSON to embed in a <script> element: "<", ">" and "&" as \\u escapes, so no "</script>"."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _file_stem(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", Path(path).stem).strip("-.") or "document"
+
+
+# ---------------------------------------------------------------- table of contents
+
+
+def _toc(
+    side: Side,
+    doc: DocumentView,
+    segmented: SegmentedDocument,
+    provisions: Sequence[Provision],
+    statuses: dict[str, Status],
+) -> TocSideView:
+    """Chapters and their articles, in document order; each links to its first heading line."""
+    by_id = segmented.by_id()
+    chapters: list[tuple[str | None, str | None, list[ArticleLinkView]]] = []
+    for prov in provisions:
+        seg = by_id[prov.segment_ids[0]]
+        hierarchy = _hierarchy(seg)
+        chapter = (normalise_for_diff(hierarchy[0]) or hierarchy[0]) if len(hierarchy) > 1 else None
+        if not chapters or chapters[-1][0] != chapter:
+            href = f"#{heading_anchor(side, hierarchy[:1])}" if chapter else None
+            chapters.append((chapter, href, []))
+        status = statuses.get(prov.key)
+        text = prov.number if prov.number not in (None, "preamble") else prov.label
+        title = prov.heading + (f" · {status_label(status)}" if status else "")
+        chapters[-1][2].append(
+            ArticleLinkView(
+                href=f"#{prov.anchor}",
+                text=text or prov.label,
+                title=title,
+                status_key=status.value if status else "",
+            )
+        )
+    return TocSideView(
+        side=side,
+        short_title=doc.short_title,
+        chapters=tuple(TocChapterView(label, href, tuple(links)) for label, href, links in chapters),
+    )
+
+
+# ---------------------------------------------------------------- map of correspondences
+
+MAP_WIDTH = 560
+_MAP_TOP = 8
+_MAP_X = {"a": 120.0, "b": 440.0}  # node centres
+_NODE_WIDTH = 10.0
+_SCORE_BUCKETS = (0.5, 0.6, 0.7, 0.8)  # semantic score → s0 … s4, drawn fainter to stronger
+
+
+def _map_view(
+    model: ChangeModel, doc_a: DocumentView, doc_b: DocumentView, statuses_b: dict[str, Status]
+) -> MapView:
+    """Provisions of A on the left, of B on the right, a line per correspondence.
+
+    Each side spreads over the same height, so a line that crosses others is a move and a
+    fan of lines is a split or a merge. Long lists are compressed (down to 8 px a node)
+    and only every 5th is labelled; every node and line has a tooltip and is a link.
+    """
+    prov_a, prov_b = model.provisions_a, model.provisions_b
+    n = max(len(prov_a), len(prov_b), 1)
+    step = min(18.0, max(8.0, 640.0 / n))
+    height = n * step
+    statuses_a = _a_statuses(model)
+
+    def y_of(index: int, count: int) -> float:
+        return round(_MAP_TOP + (index + 0.5) * height / count, 1)
+
+    y: dict[tuple[str, str], float] = {}
+    nodes: list[MapNodeView] = []
+    node_h = round(min(10.0, step * 0.7), 1)
+    for side, provs, statuses in (("a", prov_a, statuses_a), ("b", prov_b, statuses_b)):
+        x = _MAP_X[side]
+        for i, prov in enumerate(provs):
+            cy = y_of(i, len(provs))
+            y[(side, prov.key)] = cy
+            status = statuses.get(prov.key, Status.ONLY_A if side == "a" else Status.ONLY_B)
+            solo = status in (Status.ONLY_A, Status.ONLY_B)
+            nodes.append(
+                MapNodeView(
+                    x=x - _NODE_WIDTH / 2,
+                    y=round(cy - node_h / 2, 1),
+                    width=_NODE_WIDTH,
+                    height=node_h,
+                    href=f"#{prov.anchor}",
+                    title=f"{side.upper()} · {prov.heading} · {status_label(status)}",
+                    css=f"nd k-{status.value}" + (" solo" if solo else ""),
+                    label=_map_label(prov, i, len(provs)),
+                    label_x=x - 10 if side == "a" else x + 10,
+                    label_y=round(cy + 3.5, 1),
+                    text_anchor="end" if side == "a" else "start",
+                )
+            )
+    links = []
+    left, right = _MAP_X["a"] + _NODE_WIDTH / 2, _MAP_X["b"] - _NODE_WIDTH / 2
+    middle = (left + right) / 2
+    for link in sorted(model.links, key=lambda c: (c.semantic, c.a.order, c.b.order)):
+        ya, yb = y[("a", link.a.key)], y[("b", link.b.key)]
+        links.append(
+            MapLinkView(
+                d=f"M{left:g} {ya:g}C{middle:g} {ya:g} {middle:g} {yb:g} {right:g} {yb:g}",
+                href=f"#{link.pair_id}",
+                title=_link_title(link),
+                css=f"ln s{bisect.bisect_right(_SCORE_BUCKETS, link.semantic)} k-{link.status.value}"
+                + (" mv" if link.moved else ""),
+            )
+        )
+    return MapView(
+        width=MAP_WIDTH,
+        height=int(height + 2 * _MAP_TOP),
+        nodes=tuple(nodes),
+        links=tuple(links),
+        a_title=doc_a.short_title,
+        b_title=doc_b.short_title,
+    )
+
+
+def _map_label(prov: Provision, index: int, count: int) -> str:
+    """Every provision when few, else every 5th article (and the first and last)."""
+    if prov.number == "preamble":
+        text = "Pre."
+    elif prov.number is not None:
+        text = prov.number
+    else:
+        text = prov.label if len(prov.label) <= 12 else prov.label[:11] + "…"
+    if count <= 24 or index in (0, count - 1):
+        return text
+    if prov.number is not None and prov.number.isdigit():
+        return text if int(prov.number) % 5 == 0 else ""
+    return text if (index + 1) % 5 == 0 else ""
+
+
+def _link_title(link: Correspondence) -> str:
+    parts = [f"A {link.a.heading} ↔ B {link.b.heading}", status_label(link.status)]
+    if link.moved:
+        parts.append("moved")
+    parts.append(f"semantic {link.semantic:.2f}")
+    return " · ".join(parts)
+
+
+# ---------------------------------------------------------------- the comparison table
+
+
+def _table(model: ChangeModel) -> tuple[tuple[RowView, ...], tuple[BodyView, ...]]:
+    """The pair rows, and the table bodies: heading rows, pair rows, move markers, folds."""
+    pairs, anchors = model.pairs, model.anchors
+    trackers = {"a": _HeadingTracker("a"), "b": _HeadingTracker("b")}
+    lines = [(trackers["a"].lines_for(p.a), trackers["b"].lines_for(p.b)) for p in pairs]
+    tags = [_filter_tags(p.status, p.moved) for p in pairs]
+    stubs_after = _stub_positions(pairs)
+
+    # A heading row carries the tags of every row (and marker) up to the next heading row.
+    header_tags: dict[int, set[str]] = {}
+    current: set[str] | None = None
+    for index in range(len(pairs)):
+        if lines[index][0] or lines[index][1]:
+            current = header_tags.setdefault(index, set())
+        if current is not None:
+            current.update(tags[index].split())
+            if stubs_after.get(index):
+                current.update(("moved", "changed"))
+
     rows: list[RowView] = []
+    stub_of: dict[int, int] = {i: after for after, moved in stubs_after.items() for i in moved}
     for index, pair in enumerate(pairs):
-        lines_a = headings["a"].lines_for(pair.a)
-        lines_b = headings["b"].lines_for(pair.b)
+        lines_a, lines_b = lines[index]
         a_cell, b_cell = _cells(pair)
         icon, label = _STATUS_DISPLAY[pair.status.value]
+        header = None
+        if lines_a or lines_b:
+            header = HeaderRowView(a=lines_a, b=lines_b, filter_tags=_ordered_tags(header_tags[index]))
+        stub_at = stub_of.get(index)
         rows.append(
             RowView(
-                id=_unique_id(_ID_SPACES_RE.sub("-", pair.id) or f"pair-{index + 1}", used_ids),
+                id=anchors[index],
                 status_key=pair.status.value,
                 status_icon=icon,
                 status_label=label,
@@ -457,34 +862,100 @@ def _rows(pairs: Sequence[Pair]) -> tuple[RowView, ...]:
                 score_detail=(
                     f"semantic {pair.semantic:.2f} · lexical {pair.lexical:.2f}" if pair.a and pair.b else ""
                 ),
-                filter_tags=_filter_tags(pair),
+                filter_tags=tags[index],
                 a=a_cell,
                 b=b_cell,
-                header=HeaderRowView(a=lines_a, b=lines_b) if lines_a or lines_b else None,
+                header=header,
+                stub_href=f"#mv-{anchors[index]}" if stub_at is not None else None,
+                stub_above=stub_at is not None and stub_at < index,
             )
         )
-    return tuple(rows)
+
+    def stub(index: int, after: int) -> StubRowView:
+        pair = pairs[index]
+        return StubRowView(
+            id=f"mv-{anchors[index]}",
+            pair_href=f"#{anchors[index]}",
+            a_labels=", ".join(s.label for s in pair.a),
+            b_labels=", ".join(s.label for s in pair.b),
+            pair_above=index <= after,
+        )
+
+    items: list[TableItem] = [stub(i, -1) for i in stubs_after.get(-1, ())]
+    for index, row in enumerate(rows):
+        if row.header is not None:
+            items.append(row.header)
+        items.append(row)
+        items.extend(stub(i, index) for i in stubs_after.get(index, ()))
+    return tuple(rows), _bodies(items)
 
 
-_ID_SPACES_RE = re.compile(r"\s+")  # an HTML id may hold anything but whitespace
+def _ordered_tags(tags: set[str]) -> str:
+    order = ("unchanged", "modified", "only_a", "only_b", "changed", "moved")
+    return " ".join(t for t in order if t in tags)
 
 
-def _unique_id(wanted: str, used: set[str]) -> str:
-    candidate, n = wanted, 1
-    while candidate in used:
-        n += 1
-        candidate = f"{wanted}-{n}"
-    used.add(candidate)
-    return candidate
+def _stub_positions(pairs: Sequence[Pair]) -> dict[int, list[int]]:
+    """Where each moved pair's marker goes: after the last in-sequence row before it in B.
+
+    Keys are row indices (-1: before the first row); values the moved pairs' indices.
+    """
+    in_sequence = [(max(s.order for s in p.b), i) for i, p in enumerate(pairs) if p.b and not p.moved]
+    orders = [order for order, _ in in_sequence]
+    positions: dict[int, list[int]] = {}
+    for index, pair in enumerate(pairs):
+        if not (pair.moved and pair.a and pair.b):
+            continue
+        k = bisect.bisect_left(orders, min(s.order for s in pair.b))
+        after = in_sequence[k - 1][1] if k > 0 else -1
+        positions.setdefault(after, []).append(index)
+    return positions
 
 
-def _filter_tags(pair: Pair) -> str:
-    tags = [pair.status.value]
-    if pair.status != Status.UNCHANGED or pair.moved:
-        tags.append("changed")
-    if pair.moved:
-        tags.append("moved")
-    return " ".join(tags)
+def _foldable(item: TableItem) -> bool:
+    return isinstance(item, RowView) and item.status_key == Status.UNCHANGED.value and not item.moved
+
+
+def _bodies(items: Sequence[TableItem]) -> tuple[BodyView, ...]:
+    """Cut the items into <tbody>s: each run of unchanged rows becomes a fold.
+
+    A run takes the heading rows between its rows, but not those above its first row,
+    which stay in view and say where the fold is.
+    """
+    bodies: list[BodyView] = []
+    plain: list[TableItem] = []
+    i, n = 0, len(items)
+    while i < n:
+        if not _foldable(items[i]):
+            plain.append(items[i])
+            i += 1
+            continue
+        last, k = i, i + 1
+        while k < n and (_foldable(items[k]) or isinstance(items[k], HeaderRowView)):
+            if _foldable(items[k]):
+                last = k
+            k += 1
+        if plain:
+            bodies.append(BodyView(fold=None, items=tuple(plain)))
+            plain = []
+        run = items[i : last + 1]
+        bodies.append(BodyView(fold=_fold_view(len(bodies) + 1, run), items=tuple(run)))
+        i = last + 1
+    if plain:
+        bodies.append(BodyView(fold=None, items=tuple(plain)))
+    return tuple(bodies)
+
+
+def _fold_view(number: int, run: Sequence[TableItem]) -> FoldView:
+    rows = [item for item in run if isinstance(item, RowView)]
+
+    def label_range(side: Side) -> str:
+        labels = [s.label for r in rows for s in (r.a if side == "a" else r.b).segments]
+        if not labels:
+            return ""
+        return labels[0] if len(labels) == 1 else f"{labels[0]} – {labels[-1]}"
+
+    return FoldView(id=f"fold-{number}", rows=len(rows), a_range=label_range("a"), b_range=label_range("b"))
 
 
 def _cells(pair: Pair) -> tuple[CellView, CellView]:
@@ -575,13 +1046,6 @@ def _slice_spans(spans: Iterable[SpanView], start: int, end: int) -> tuple[SpanV
 
 # Path parts that are enumerators ("1", "a", "ii", "(b)") sit below the article heading.
 _ENUMERATOR_RE = re.compile(r"^\(?[0-9A-Za-z]{1,6}\)?\.?$")
-_ANCHOR_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def article_anchor(side: Side, article: str) -> str:
-    """Anchor id of an article on one side: "a-art-6", "b-art-7", "a-art-preamble"."""
-    slug = _ANCHOR_UNSAFE_RE.sub("-", article.strip()).strip("-") or "x"
-    return f"{side}-art-{slug}"
 
 
 def _hierarchy(seg: Segment) -> tuple[str, ...]:
@@ -612,12 +1076,17 @@ def _article_heading(seg: Segment) -> str:
 
 
 class _HeadingTracker:
-    """Remembers one side's current hierarchy to show only where it changes."""
+    """Remembers one side's current hierarchy to show only where it changes.
+
+    The first appearance of each heading gets an anchor: `article_anchor` for an article
+    line, `heading_anchor` for a chapter, section or other heading above articles.
+    """
 
     def __init__(self, side: Side) -> None:
         self.side = side
         self.current: tuple[str, ...] = ()
         self.anchored: set[str] = set()
+        self.headings_seen: set[tuple[str, ...]] = set()
 
     def lines_for(self, segments: Sequence[Segment]) -> tuple[HeadingLineView, ...]:
         lines: list[HeadingLineView] = []
@@ -636,7 +1105,7 @@ class _HeadingTracker:
                     HeadingLineView(
                         normalise_for_diff(hierarchy[depth]) or hierarchy[depth],
                         depth + 1,
-                        anchor if is_article_line else None,
+                        anchor if is_article_line else self._heading_anchor(hierarchy[: depth + 1]),
                         f"#{link}" if is_article_line else None,
                     )
                 )
@@ -644,6 +1113,17 @@ class _HeadingTracker:
                 self.anchored.add(anchor)
             self.current = hierarchy
         return tuple(lines)
+
+    def _heading_anchor(self, prefix: tuple[str, ...]) -> str | None:
+        """An anchor on a heading's first appearance; none after, or if the id is taken."""
+        if prefix in self.headings_seen:
+            return None
+        self.headings_seen.add(prefix)
+        anchor = heading_anchor(self.side, prefix)
+        if anchor in self.anchored:
+            return None
+        self.anchored.add(anchor)
+        return anchor
 
 
 def _common_prefix_length(a: Sequence[str], b: Sequence[str]) -> int:
