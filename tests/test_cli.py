@@ -169,3 +169,16 @@ def test_help_shows_an_example() -> None:
     result = invoke("compare", "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_change_list_exports_and_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("compare", V1, V2, "--format", "md", "--format", "csv", "--corpus", str(tmp_path / "c"))
+    assert result.exit_code == 0, result.output
+    memo = (tmp_path / "reports" / "draft-v1--draft-v2.changes.md").read_text(encoding="utf-8")
+    assert "| A | B | Status |" in memo and "split into Articles 5 and 6" in memo
+    csv_text = (tmp_path / "reports" / "draft-v1--draft-v2.changes.csv").read_text(encoding="utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("A,A heading,B,B heading,Status,Moved")
+    index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "draft-v1--draft-v2.html" in index
+    assert_one_line_error(invoke("compare", V1, V2, "--format", "xls"), "xls")

@@ -28,6 +28,35 @@ def resolve_document(name: str, corpus: Path | None) -> str:
     return str(store.path_for(name)) if store.has(name) else name
 
 
+def write_change_lists(comparison, report_path: Path, formats: list[str], force: bool) -> list[Path]:  # type: ignore[no-untyped-def]
+    """`<report>.changes.md` / `.csv` next to the report."""
+    from treatydiff.changelist import change_list, change_list_csv, change_list_markdown
+    from treatydiff.errors import OutputError
+    from treatydiff.fsutil import atomic_write_text
+
+    rows = change_list(comparison)
+    written = []
+    for fmt in dict.fromkeys(formats):
+        path = report_path.with_name(f"{report_path.stem}.changes.{fmt}")
+        if path.exists() and not force and not may_replace(path, force) and fmt == "md":
+            raise OutputError(f"{path} exists and was not written by treatydiff; use --force to overwrite it")
+        if fmt == "csv":
+            # Excel opens UTF-8 CSV correctly only with a byte-order mark.
+            atomic_write_text(path, change_list_csv(rows), overwrite=True, encoding="utf-8-sig")
+        else:
+            atomic_write_text(path, change_list_markdown(rows, comparison), overwrite=True)
+        written.append(path)
+    return written
+
+
+def refresh_index(corpus: Path | None, reports_dir: Path) -> None:
+    """Regenerate reports/index.html: the corpus documents and every report."""
+    from treatydiff.corpus import Corpus
+    from treatydiff.index import write_index
+
+    write_index(Corpus(corpus), reports_dir)
+
+
 def compare(
     a: Annotated[str, typer.Argument(metavar="A", help="First document: a file (.md, .txt) or a corpus id.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Second document: a file or a corpus id.")],
@@ -97,6 +126,13 @@ def compare(
             callback=unit_interval("--crossing-threshold"),
         ),
     ] = _OPTIONS.crossing_link_threshold,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            help="Also write the change list next to the report: md (a memo table) or csv. Repeatable.",
+        ),
+    ] = None,
     corpus: Annotated[
         Path | None,
         typer.Option(
@@ -115,6 +151,9 @@ def compare(
         level_value = Level(level)
     except ValueError:
         raise fail(f"unknown level {level!r}: choose article, paragraph or sentence") from None
+    for fmt in formats or []:
+        if fmt not in ("md", "csv"):
+            raise fail(f"unknown --format {fmt!r}: choose md or csv")
     a, b = resolve_document(a, corpus), resolve_document(b, corpus)
     report_path = output or default_report_path(a, b)
     if json_path is not None and json_path.resolve() == report_path.resolve():
@@ -150,8 +189,17 @@ def compare(
             )
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
+    written = []
+    try:
+        written = write_change_lists(result.comparison, report_path, formats or [], force)
+        if output is None:
+            refresh_index(corpus, report_path.parent)
+    except TreatydiffError as exc:
+        raise fail(str(exc)) from None
     if not quiet:
         typer.echo(result.summary_line())
         typer.echo(f"report: {result.report_path}")
         if result.json_path:
             typer.echo(f"json:   {result.json_path}")
+        for path in written:
+            typer.echo(f"changes: {path}")

@@ -25,6 +25,18 @@ def _corpus(directory: Path | None):  # type: ignore[no-untyped-def]
     return Corpus(directory)
 
 
+def _refresh_index(corpus: Path | None) -> None:
+    """Keep reports/index.html current when it exists (the corpus changed)."""
+    from treatydiff.index import write_index
+
+    reports = Path("reports")
+    if reports.is_dir():
+        try:
+            write_index(_corpus(corpus), reports)
+        except TreatydiffError as exc:
+            typer.echo(f"warning: {exc}", err=True)
+
+
 def add(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH...", help="Files to add: .md .txt .html .pdf .docx.")
@@ -75,6 +87,7 @@ def add(
             typer.echo(f"  {note}")
         for other, share in result.near:
             typer.echo(f"  near-duplicate of {other!r}: {share:.0%} of its text is shared")
+    _refresh_index(corpus)
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
     typer.echo(f"{len(paths)} file(s): {summary}")
     if counts["failed"]:
@@ -175,6 +188,7 @@ def remove(
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
     typer.echo(f"removed {path}")
+    _refresh_index(corpus)
 
 
 @corpus_app.command("import")
@@ -212,5 +226,6 @@ def import_directory(
             continue
         typer.echo(f"{path.name}: {result.status} as {result.id!r}")
     typer.echo(f"{len(files)} file(s), {failed} failed")
+    _refresh_index(corpus)
     if failed:
         raise typer.Exit(code=1)
