@@ -113,28 +113,30 @@ def test_scorer_matches_reference_on_hand_made_alignments(tmp_path: Path) -> Non
     assert ours == json.loads(reference.stdout)
 
 
-def test_budapest_vs_uncac_reads_right_to_a_lawyer(tmp_path: Path) -> None:
-    """Jurisdiction, extradition, mutual assistance, corporate liability and final clauses find
-    their UNCAC counterparts; the computer-specific offences are only in the Budapest Convention."""
+def compare_reference_pair(tmp_path: Path, a: str, b: str, *options: str) -> dict:  # type: ignore[type-arg]
+    """Run `treatydiff compare` on two reference texts and return the JSON export."""
     sources = ROOT.parent / "shared" / "corpus-sources"
     if not sources.is_dir():
         pytest.skip("../shared/corpus-sources not present: reference-text tests need it")
-    exported = tmp_path / "un.json"
-    result = CliRunner().invoke(
-        app,
-        [
-            "compare",
-            str(sources / "budapest-convention.en.md"),
-            str(sources / "uncac.en.md"),
-            "--json",
-            str(exported),
-            "-o",
-            str(tmp_path / "un.html"),
-            "-q",
-        ],
-    )
+    exported = tmp_path / "out.json"
+    args = [
+        "compare",
+        str(sources / a),
+        str(sources / b),
+        "--json",
+        str(exported),
+        "-o",
+        str(tmp_path / "out.html"),
+    ]
+    result = CliRunner().invoke(app, [*args, "-q", *options])
     assert result.exit_code == 0, result.output
-    data = json.loads(exported.read_text())
+    return json.loads(exported.read_text())
+
+
+def test_budapest_vs_uncac_reads_right_to_a_lawyer(tmp_path: Path) -> None:
+    """Jurisdiction, extradition, mutual assistance, corporate liability and final clauses find
+    their UNCAC counterparts; the computer-specific offences are only in the Budapest Convention."""
+    data = compare_reference_pair(tmp_path, "budapest-convention.en.md", "uncac.en.md")
     article = {(side, s["id"]): s["article"] for side in "ab" for s in data[side]["segments"]}
     links = {(article[("a", i)], article[("b", j)]) for p in data["pairs"] for i in p["a"] for j in p["b"]}
     only_a = {article[("a", i)] for p in data["pairs"] if not p["b"] for i in p["a"]}
@@ -156,29 +158,9 @@ def test_budapest_vs_uncac_reads_right_to_a_lawyer(tmp_path: Path) -> None:
 def test_budapest_vs_uncac_paragraphs_of_jurisdiction(tmp_path: Path) -> None:
     """Paragraph level: territory goes with territory, nationality with nationality, and every
     link has at least the score its threshold asks for."""
-    sources = ROOT.parent / "shared" / "corpus-sources"
-    if not sources.is_dir():
-        pytest.skip("../shared/corpus-sources not present: reference-text tests need it")
-    exported = tmp_path / "p.json"
-    result = CliRunner().invoke(
-        app,
-        [
-            "compare",
-            str(sources / "budapest-convention.en.md"),
-            str(sources / "uncac.en.md"),
-            "-l",
-            "paragraph",
-            "--json",
-            str(exported),
-            "-o",
-            str(tmp_path / "p.html"),
-            "-q",
-            "--local-threshold",
-            "0.45",
-        ],
+    data = compare_reference_pair(
+        tmp_path, "budapest-convention.en.md", "uncac.en.md", "-l", "paragraph", "--local-threshold", "0.45"
     )
-    assert result.exit_code == 0, result.output
-    data = json.loads(exported.read_text())
     links = {(a, b) for p in data["pairs"] for a in p["a"] for b in p["b"]}
     assert ("art-22.1.a", "art-42.1.a") in links  # in its territory
     assert ("art-22.1.d", "art-42.2.b") in links  # by one of its nationals
