@@ -182,3 +182,5 @@ def test_change_list_exports_and_index(tmp_path: Path, monkeypatch: pytest.Monke
     index = (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
     assert "draft-v1--draft-v2.html" in index
     assert_one_line_error(invoke("compare", V1, V2, "--format", "xls"), "xls")
+    again = invoke("compare", V1, V2, "--format", "md", "--corpus", str(tmp_path / "c"))
+    assert again.exit_code == 0, again.output

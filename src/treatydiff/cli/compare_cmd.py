@@ -29,17 +29,14 @@ def resolve_document(name: str, corpus: Path | None) -> str:
 
 
 def write_change_lists(comparison, report_path: Path, formats: list[str], force: bool) -> list[Path]:  # type: ignore[no-untyped-def]
-    """`<report>.changes.md` / `.csv` next to the report."""
+    """`<report>.changes.md` / `.csv` next to the report, replaced with it on every run."""
     from treatydiff.changelist import change_list, change_list_csv, change_list_markdown
-    from treatydiff.errors import OutputError
     from treatydiff.fsutil import atomic_write_text
 
     rows = change_list(comparison)
     written = []
     for fmt in dict.fromkeys(formats):
         path = report_path.with_name(f"{report_path.stem}.changes.{fmt}")
-        if path.exists() and not force and not may_replace(path, force) and fmt == "md":
-            raise OutputError(f"{path} exists and was not written by treatydiff; use --force to overwrite it")
         if fmt == "csv":
             # Excel opens UTF-8 CSV correctly only with a byte-order mark.
             atomic_write_text(path, change_list_csv(rows), overwrite=True, encoding="utf-8-sig")
