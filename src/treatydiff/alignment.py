@@ -1,15 +1,18 @@
 """Alignment of two segment sequences: pure functions, vectors in, groups out.
 
 No text, no model: the aligner sees semantic vectors (dense, L2-normalised), lexical
-vectors (sparse, L2-normalised) and segment weights. It
+vectors (sparse, L2-normalised), segment weights, and optionally title vectors and the
+part of the document each segment is in. It
 
-1. scores every pair: a weighted sum of semantic and lexical cosine;
-2. finds the best one-to-one matching above a threshold (an assignment, so provisions
-   may move anywhere), with a small bonus for pairs that keep the order of confident
-   anchors, so that near-ties between look-alike provisions resolve in document order;
-3. grows groups for splits and merges: an unmatched segment joins the group of its best
-   counterpart when the pooled text of the group matches the other side better with it
-   than without it;
+1. scores every pair: semantic and lexical cosine combined, meaning alone counting too
+   (hub-corrected, and less between documents that share most wording), matching titles
+   as evidence, pairs across parts penalised;
+2. links pairs from the best down (competitive linking, so provisions may move anywhere),
+   with a small bonus for pairs that keep the order of confident anchors, so that
+   near-ties between look-alike provisions resolve in document order;
+3. grows groups for splits and merges as it goes: a free segment whose best counterpart
+   is taken joins that counterpart's group when the pooled texts match at least as well,
+   and a short segment whose wording lies inside a group's other side joins it afterwards;
 4. flags as moved every group outside the longest order-preserving chain.
 """
 
@@ -116,21 +119,25 @@ class Alignment:
     semantic_alone: float = 0.0  # the weight of meaning alone used, after adapting to shared wording
 
 
-def pair_scores(
-    a: SideVectors, b: SideVectors, semantic_weight: float, semantic_alone: float = 0.0
-) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
-    """Combined, semantic and lexical similarity of every pair, each clipped to [0, 1]."""
+def similarities(a: SideVectors, b: SideVectors) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+    """Semantic and lexical cosine of every pair, clipped to [0, 1]; lexical is None without vectors."""
     semantic = np.clip(a.semantic @ b.semantic.T, 0.0, 1.0).astype(np.float32)
     if a.lexical is None or b.lexical is None:
-        return semantic, semantic, np.zeros_like(semantic)
+        return semantic, None
     lexical = np.clip(np.asarray((a.lexical @ b.lexical.T).todense(), dtype=np.float32), 0.0, 1.0)
-    # Shared wording is evidence for a link, but its absence is no evidence against one:
-    # texts from different drafting traditions say the same thing in other words.
-    combined = np.maximum(
-        semantic_weight * semantic + (1.0 - semantic_weight) * lexical,
-        semantic_alone * hub_corrected(semantic),
-    )
-    return combined.astype(np.float32), semantic, lexical
+    return semantic, lexical
+
+
+def combine(semantic, lexical, semantic_weight: float, meaning_alone):  # type: ignore[no-untyped-def]
+    """The combined score from its parts (arrays or floats).
+
+    Shared wording is evidence for a link, but its absence is no evidence against one:
+    texts from different drafting traditions say the same thing in other words, so meaning
+    alone (`meaning_alone`, already weighted) also counts.
+    """
+    if lexical is None:
+        return semantic
+    return np.maximum(semantic_weight * semantic + (1.0 - semantic_weight) * lexical, meaning_alone)
 
 
 def hub_corrected(similarity: NDArray[np.float32], k: int = 3) -> NDArray[np.float32]:
@@ -198,11 +205,13 @@ def align(a: SideVectors, b: SideVectors, config: AlignmentConfig | None = None)
     if n_a == 0 or n_b == 0:
         groups = [Group((i,), ()) for i in range(n_a)] + [Group((), (j,)) for j in range(n_b)]
         return Alignment(tuple(groups), n_a, n_b)
-    if config.adapt_to_shared_wording and a.lexical is not None and b.lexical is not None:
-        _, semantic, lexical = pair_scores(a, b, config.semantic_weight)
+    semantic, lexical = similarities(a, b)
+    if config.adapt_to_shared_wording and lexical is not None:
         factor = meaning_alone_factor(semantic, lexical, config)
         config = replace(config, semantic_alone=config.semantic_alone * factor)
-    combined, _, _ = pair_scores(a, b, config.semantic_weight, config.semantic_alone)
+    combined = combine(
+        semantic, lexical, config.semantic_weight, config.semantic_alone * hub_corrected(semantic)
+    ).astype(np.float32)
     if config.hub_correct_all:
         combined = hub_corrected(combined)
     titles = title_scores(a, b)
@@ -363,8 +372,7 @@ def pooled_score(
     if a.lexical is None or b.lexical is None:
         return semantic, semantic, 0.0
     lexical = _cosine(_pool_sparse(a, rows_a), _pool_sparse(b, rows_b))
-    combined = max(semantic_weight * semantic + (1 - semantic_weight) * lexical, semantic_alone * semantic)
-    return combined, semantic, lexical
+    return float(combine(semantic, lexical, semantic_weight, semantic_alone * semantic)), semantic, lexical
 
 
 def _length_ratio(a: SideVectors, b: SideVectors, rows_a: list[int], rows_b: list[int]) -> float:
