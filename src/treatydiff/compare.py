@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .alignment import Alignment, AlignmentConfig, Group, SideVectors, align, finish_groups
-from .diffing import texts_equivalent, word_diff
+from .diffing import diff_segments, join_segment_texts, texts_equivalent
 from .embeddings import Embedder, EmbeddingCache, ProgressCallback
 from .errors import EmptyDocumentError
 from .lexical import tfidf_vectors
@@ -256,16 +256,14 @@ def make_pair(seg_a: tuple[Segment, ...], seg_b: tuple[Segment, ...], group: Gro
         return Pair(seg_a, (), Status.ONLY_A, False, 0.0, 0.0, 0.0, None, pair_id)
     if not seg_a:
         return Pair((), seg_b, Status.ONLY_B, False, 0.0, 0.0, 0.0, None, pair_id)
-    text_a = "\n\n".join(s.text for s in seg_a)
-    text_b = "\n\n".join(s.text for s in seg_b)
     # A split or a merge is a change even when every word survives it.
     same = (
         len(seg_a) == len(seg_b)
         and [s.article_title for s in seg_a] == [s.article_title for s in seg_b]
-        and texts_equivalent(text_a, text_b)
+        and texts_equivalent(join_segment_texts(seg_a), join_segment_texts(seg_b))
     )
     status = Status.UNCHANGED if same else Status.MODIFIED
-    diff = word_diff(text_a, text_b)
+    diff = diff_segments(seg_a, seg_b)
     return Pair(
         seg_a,
         seg_b,
