@@ -13,7 +13,7 @@ import re
 import sqlite3
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,7 +137,8 @@ class Embedder(ABC):
         if missing:
             chunked = {t: split_for_window(t, self.max_tokens, self.count_tokens) for t in missing}
             unique = sorted({c.text for chunks in chunked.values() for c in chunks})
-            vectors = self._embed_unique(unique, cache, batch_size, progress)
+            # A text that fits the window is its own only chunk, and the cache just missed it.
+            vectors = self._embed_unique(unique, cache, batch_size, progress, known_missing=set(missing))
             pooled: dict[str, NDArray[np.float32]] = {}
             for text, chunks in chunked.items():
                 rows = np.stack([vectors[c.text] for c in chunks])
@@ -158,8 +159,10 @@ class Embedder(ABC):
         cache: EmbeddingCache | None,
         batch_size: int,
         progress: ProgressCallback | None,
+        known_missing: Collection[str] = (),
     ) -> dict[str, NDArray[np.float32]]:
-        found = cache.get_many(self.cache_key, texts) if cache else {}
+        lookup = [t for t in texts if t not in known_missing]
+        found = cache.get_many(self.cache_key, lookup) if cache and lookup else {}
         missing = [t for t in texts if t not in found]
         # Sorting by length cuts padding inside each batch.
         missing.sort(key=len)
