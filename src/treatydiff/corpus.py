@@ -189,18 +189,25 @@ class Corpus:
                 raise CorpusError(
                     f"{path} already exists with other text: give another --id, or --force to replace it"
                 )
-            near = self.nearest(body, exclude=doc_id)
+            near = self.nearest(body, exclude=doc_id, entries=existing)
             status = "replaced" if path.exists() else "added"
             atomic_write_text(path, render(meta, body), overwrite=True)
         return AddResult(doc_id, path, status, near=near, notes=converted.notes)
 
-    def nearest(self, body: str, *, exclude: str | None = None, limit: int = 3) -> list[tuple[str, float]]:
+    def nearest(
+        self,
+        body: str,
+        *,
+        exclude: str | None = None,
+        limit: int = 3,
+        entries: list[CorpusEntry] | None = None,
+    ) -> list[tuple[str, float]]:
         """Documents that share at least half of this text's word 5-grams, closest first."""
         mine = shingles(body)
         if not mine:
             return []
         found = []
-        for entry in self.entries():
+        for entry in self.entries() if entries is None else entries:
             if entry.id == exclude:
                 continue
             share = len(mine & shingles(entry.body)) / len(mine)
