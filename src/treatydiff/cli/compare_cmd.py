@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +13,9 @@ from treatydiff.errors import TreatydiffError
 from treatydiff.records import Level
 
 from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
+
+if TYPE_CHECKING:
+    from treatydiff.records import Comparison
 
 _DEFAULTS = AlignmentConfig()
 _OPTIONS = CompareOptions()
@@ -28,7 +31,7 @@ def resolve_document(name: str, corpus: Path | None) -> str:
     return str(store.path_for(name)) if store.has(name) else name
 
 
-def write_change_lists(comparison, report_path: Path, formats: list[str], force: bool) -> list[Path]:  # type: ignore[no-untyped-def]
+def write_change_lists(comparison: Comparison, report_path: Path, formats: list[str]) -> list[Path]:
     """`<report>.changes.md` / `.csv` next to the report, replaced with it on every run."""
     from treatydiff.changelist import change_list, change_list_csv, change_list_markdown
     from treatydiff.fsutil import atomic_write_text
@@ -188,7 +191,7 @@ def compare(
         raise fail(str(exc)) from None
     written = []
     try:
-        written = write_change_lists(result.comparison, report_path, formats or [], force)
+        written = write_change_lists(result.comparison, report_path, formats or [])
         if output is None:
             refresh_index(corpus, report_path.parent)
     except TreatydiffError as exc:
