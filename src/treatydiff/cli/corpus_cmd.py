@@ -25,6 +25,12 @@ def _corpus(directory: Path | None):  # type: ignore[no-untyped-def]
     return Corpus(directory)
 
 
+def _about(path: Path, exc: Exception) -> str:
+    """The error, naming the file once: most messages already name it."""
+    message = str(exc)
+    return message if str(path) in message or path.name in message else f"{path}: {message}"
+
+
 def _refresh_index(corpus: Path | None) -> None:
     """Keep reports/index.html current when it exists (the corpus changed)."""
     from treatydiff.index import write_index
@@ -70,7 +76,7 @@ def add(
             result = store.add(converted, doc_id=doc_id, overrides=overrides, force=force)
         except TreatydiffError as exc:
             counts["failed"] += 1
-            typer.echo(f"error: {path}: {exc}", err=True)
+            typer.echo(f"error: {_about(path, exc)}", err=True)
             continue
         except Exception as exc:  # a converter's library failed in a way we don't know yet
             counts["failed"] += 1
@@ -222,7 +228,7 @@ def import_directory(
             result = _corpus(corpus).add(convert_path(path), doc_id=doc_id, force=force)
         except TreatydiffError as exc:
             failed += 1
-            typer.echo(f"error: {path.name}: {exc}", err=True)
+            typer.echo(f"error: {_about(path, exc)}", err=True)
             continue
         typer.echo(f"{path.name}: {result.status} as {result.id!r}")
     typer.echo(f"{len(files)} file(s), {failed} failed")
