@@ -85,7 +85,7 @@ SPUTNIK_PARAGRAPHS = [
     "In contrast to Russia, Washington",
     '"This means that instead',
     "In conclusion, the Ministry stated",
-    '"Despite the West\'s position',
+    "\"Despite the West's position",
 ]
 
 
@@ -122,7 +122,7 @@ def test_sputnik_broken_lines_are_rejoined(sputnik: Converted) -> None:
     found = paragraphs(sputnik)
     assert "On March 27, a global hybrid briefing" in found[3]
     assert found[3].endswith("aimed at combating cybercrime.")
-    assert "the Russian Foreign Ministry said that \"the absence" in found[1]
+    assert 'the Russian Foreign Ministry said that "the absence' in found[1]
     # "…said adding:" / "ICT in the hands…" / "…Moscow believes that" / "the new…" is one sentence run.
     assert 'said adding: "ICT in the hands' in found[7]
     assert 'Moscow believes that "the new international treaty' in found[7]
@@ -415,8 +415,21 @@ def test_page_of_debris_only() -> None:
         st.one_of(
             st.text(max_size=80),
             st.sampled_from(
-                ["", "russia", "2024", "en_EN", "News", "On", "a@b.org", "+123456789", "https://x.org/a.jpg",
-                 "The talks resumed.", "He said that", '"We agree," she said.', "17 November 2023, 02:52 GMT"]
+                [
+                    "",
+                    "russia",
+                    "2024",
+                    "en_EN",
+                    "News",
+                    "On",
+                    "a@b.org",
+                    "+123456789",
+                    "https://x.org/a.jpg",
+                    "The talks resumed.",
+                    "He said that",
+                    '"We agree," she said.',
+                    "17 November 2023, 02:52 GMT",
+                ]
             ),
         ),
         max_size=30,
@@ -432,3 +445,25 @@ def test_any_text_gives_a_clean_body_or_an_input_error(lines: list[str]) -> None
     assert converted.body.endswith("\n") and not converted.body.endswith("\n\n")
     assert "\n\n\n" not in converted.body
     assert all(paragraph.strip() for paragraph in paragraphs(converted))
+
+
+def test_compare_reads_a_raw_scrape_as_add_stores_it(corpus_sources: Path, tmp_path: Path) -> None:
+    """`compare` cleans a raw scraped page on the fly, into exactly the text `add` writes."""
+    from treatydiff.corpus import Corpus
+    from treatydiff.ingest import convert_path, read_document
+
+    raw = corpus_sources / SPUTNIK
+    stored = Corpus(tmp_path).add(convert_path(raw))
+    document = read_document(raw)
+    assert document.text == stored.path.read_text(encoding="utf-8")
+    assert document.kind == "news"
+    assert document.meta["converter"] == "news"
+    assert "feedback@sputniknews.com" not in document.text
+
+
+def test_read_document_keeps_markdown_as_it_is(tmp_path: Path) -> None:
+    from treatydiff.ingest import read_document
+
+    path = tmp_path / "t.md"
+    path.write_text("# Title\n\n##### Article 1 – Scope\n\nText.\n", encoding="utf-8")
+    assert read_document(path).text == path.read_text(encoding="utf-8")

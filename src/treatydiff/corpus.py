@@ -12,7 +12,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +96,27 @@ def render(meta: dict[str, str], body: str) -> str:
     return f"---\n{front}---\n\n{body.strip()}\n"
 
 
+def canonical_meta(converted: Converted, overrides: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """The front matter a converted document is stored with: checked, defaults filled, hashed."""
+    meta = {**converted.meta, **{k: v for k, v in (overrides or {}).items() if v}}
+    if not meta.get("title"):
+        raise InputError("the document has no title: give one with --title")
+    kind = meta.get("kind", "treaty")
+    if kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
+    meta["kind"] = kind
+    meta.setdefault("language", "en")
+    if not converted.body.strip():
+        raise InputError("the document has no text")
+    meta["content_hash"] = content_hash(converted.body)
+    return meta
+
+
+def canonical_text(converted: Converted, overrides: Mapping[str, str | None] | None = None) -> str:
+    """The file `add` writes for a converted document: front matter, then the body."""
+    return render(canonical_meta(converted, overrides), converted.body)
+
+
 def shingles(text: str, size: int = 5) -> set[int]:
     words = re.findall(r"\w+", text.lower())
     return {hash(tuple(words[k : k + size])) for k in range(max(0, len(words) - size + 1))}
@@ -160,18 +181,8 @@ class Corpus:
         force: bool = False,
     ) -> AddResult:
         """Write a converted document as `<id>.md`; never overwrite without `force`."""
-        meta = {**converted.meta, **{k: v for k, v in (overrides or {}).items() if v}}
-        if not meta.get("title"):
-            raise InputError("the document has no title: give one with --title")
-        kind = meta.get("kind", "treaty")
-        if kind not in KINDS:
-            raise InputError(f"unknown kind {kind!r}: choose one of {', '.join(KINDS)}")
-        meta["kind"] = kind
-        meta.setdefault("language", "en")
+        meta = canonical_meta(converted, overrides)
         body = converted.body
-        if not body.strip():
-            raise InputError("the document has no text")
-        meta["content_hash"] = content_hash(body)
         doc_id = doc_id or slugify(meta.get("short_title") or meta["title"])
         path = self.path_for(doc_id)
         with self.locked():

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compare import CompareOptions, compare_documents
-from .documents import load_document
 from .embeddings import (
     DEFAULT_MODEL,
     Embedder,
@@ -60,9 +59,10 @@ def run_compare(
     The caller decides whether existing files may be replaced; both are written only
     after the whole comparison succeeded, so a failure leaves no partial output.
     """
+    from .ingest import read_document
     from .report import render_report
 
-    doc_a, doc_b = load_document(path_a), load_document(path_b)
+    doc_a, doc_b = read_document(path_a), read_document(path_b)
     cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
     try:
         comparison = compare_documents(

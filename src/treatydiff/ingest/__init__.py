@@ -15,6 +15,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from treatydiff.records import Document
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,23 @@ def _convert_text(source: Path, kind: str | None) -> Converted:
     meta.setdefault("kind", document.kind)
     meta.setdefault("language", document.language)
     return Converted(body + "\n", meta, "markdown" if source.suffix.lower() != ".txt" else "text")
+
+
+def read_document(path: str | os.PathLike[str]) -> Document:
+    """A file as the comparison reads it: cleaned and converted exactly as `add` would store it.
+
+    Markdown and text files that need no cleaning are read as they are, so offsets index
+    the file itself. A raw scraped page, an HTML page, a PDF or a Word file is converted,
+    and the document is the text `corpus add` would write for it (front matter included);
+    `meta["converter"]` then names the converter.
+    """
+    from dataclasses import replace
+
+    from treatydiff.corpus import canonical_text
+    from treatydiff.documents import load_document, parse_document
+
+    converted = convert_path(path)
+    if converted.converter in ("markdown", "text"):
+        return load_document(path)
+    document = parse_document(canonical_text(converted), path=str(path))
+    return replace(document, meta={**document.meta, "converter": converted.converter})
