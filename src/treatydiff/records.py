@@ -155,3 +155,71 @@ class Comparison:
     pairs: tuple[Pair, ...]  # display order: A's order, with B-only pairs placed by B's order
     model: str
     thresholds: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions: claims of a news piece linked to treaty provisions
+# ---------------------------------------------------------------------------------------------
+
+
+class Verdict(StrEnum):
+    """Whether a treaty deals with what a claim is about."""
+
+    ADDRESSED = "addressed"
+    PARTLY_ADDRESSED = "partly_addressed"
+    NOT_ADDRESSED = "not_addressed"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A position, demand or claim stated in a news piece.
+
+    Invariant: `document.text[start:end] == text`. `focus` is what gets matched against
+    provisions: the claim without its attribution, quotation marks, connectives and the
+    claims split out of it.
+    """
+
+    id: str  # "c4"; a claim split out of another one is still numbered in document order
+    text: str
+    start: int
+    end: int
+    speaker: str | None  # resolved: "Russian Foreign Ministry" for "the ministry added"
+    speaker_mention: str | None  # as printed: "the ministry"
+    focus: str
+    cue: str  # why it is a claim: "quote", "reported", "position", "stance", "split"
+    parent: str | None = None  # id of the claim it was split out of
+    sentence_start: int = 0
+    sentence_end: int = 0
+
+
+@dataclass(frozen=True)
+class ProvisionLink:
+    """One provision ranked for a claim: the best paragraph of one article."""
+
+    segment: Segment
+    score: float  # combined, in [0, 1]
+    semantic: float
+    lexical: float
+    rank: int  # 1 = best article
+
+
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """How one treaty answers one claim."""
+
+    claim_id: str
+    verdict: Verdict
+    score: float  # the best article's score, which the verdict thresholds are applied to
+    links: tuple[ProvisionLink, ...]  # best first, one per article
+
+
+@dataclass(frozen=True)
+class Positions:
+    """The claims of a news piece and, for each treaty, its verdict on every claim."""
+
+    news: Document
+    claims: tuple[Claim, ...]
+    treaties: tuple[SegmentedDocument, ...]
+    verdicts: tuple[tuple[ClaimVerdict, ...], ...]  # [treaty][claim], claims in `claims` order
+    model: str
+    thresholds: dict[str, float] = field(default_factory=dict)

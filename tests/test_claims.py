@@ -1,0 +1,239 @@
+"""Statement extraction: claims, their speakers, and bundled claims split apart."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from treatydiff.claims import (
+    SpeakerResolver,
+    attribution_after,
+    attribution_before,
+    extract_claims,
+    find_quotes,
+    split_bundled,
+)
+from treatydiff.documents import load_document, parse_document
+from treatydiff.ingest import read_document
+from treatydiff.records import Claim, Document
+
+SPUTNIK = "sputnik-2024-03-29-ict-convention.raw.txt"
+
+
+def news(body: str, kind: str = "news", extra: str = "") -> Document:
+    return parse_document(f"---\ntitle: Test piece\nkind: {kind}\n{extra}---\n\n# Test piece\n\n{body}\n")
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def best_match(claims: tuple[Claim, ...], text: str) -> tuple[Claim | None, float]:
+    def jaccard(claim: Claim) -> float:
+        a, b = words(claim.text), words(text)
+        return len(a & b) / len(a | b)
+
+    best = max(claims, key=jaccard, default=None)
+    return best, (jaccard(best) if best else 0.0)
+
+
+# --- pure helpers -------------------------------------------------------------------------------
+
+
+def test_quotes_pair_curly_and_straight_marks() -> None:
+    text = 'He said "one thing" and “another” here.'
+    quotes = find_quotes(text, 0, len(text))
+    assert [text[q.start : q.end] for q in quotes] == ["one thing", "another"]
+
+
+def test_attribution_before_a_quotation() -> None:
+    assert attribution_before("Speaking about it, the Russian Foreign Ministry said that ") == (
+        "the Russian Foreign Ministry"
+    )
+    assert attribution_before("Rachel Donovan, head of the British delegation, said: ") == (
+        "Rachel Donovan, head of the British delegation"
+    )
+    assert attribution_before("In 2019 the talks began and ") is None
+
+
+def test_attribution_after_a_quotation() -> None:
+    assert attribution_after(", the ministry added.") == "the ministry"
+    assert attribution_after(", said Maria Olsen, a spokeswoman.") == "Maria Olsen"
+    assert attribution_after(" and the talks went on.") is None
+
+
+def test_the_treaty_is_not_a_speaker() -> None:
+    assert attribution_before("The Convention states that ") is None
+
+
+def test_resolver_follows_short_names_descriptions_and_pronouns() -> None:
+    text = "Maria Olsen, a spokeswoman for the EU delegation, spoke. The Russian Foreign Ministry spoke."
+    resolver = SpeakerResolver(text)
+    assert resolver.resolve("Maria Olsen, a spokeswoman for the EU delegation", 0) == "Maria Olsen"
+    assert resolver.resolve("Olsen", 10) == "Maria Olsen"
+    assert resolver.resolve("the spokeswoman", 20) == "Maria Olsen"
+    assert resolver.resolve("the Russian Foreign Ministry", 60) == "Russian Foreign Ministry"
+    assert resolver.resolve("the ministry", 80) == "Russian Foreign Ministry"
+    assert resolver.resolve("it", 85) == "Russian Foreign Ministry"
+
+
+def test_a_parenthetical_aside_is_split_off_the_end_of_a_claim() -> None:
+    text = (
+        "the treaty will undermine the West, which the Budapest Convention props up "
+        "(allowing agencies unrestricted access to databases)"
+    )
+    parts = split_bundled(text, 0, len(text))
+    assert [text[p.start : p.end] for p in parts] == [
+        "the treaty will undermine the West, which the Budapest Convention props up",
+        "allowing agencies unrestricted access to databases",
+    ]
+    assert parts[1].parent == 0
+
+
+def test_an_aside_inside_a_claim_is_kept_out_of_its_focus() -> None:
+    text = (
+        "it would not impose any obligations (including on technology transfer to poorer states) on the West"
+    )
+    parts = split_bundled(text, 0, len(text))
+    assert len(parts) == 2
+    assert text[parts[1].start : parts[1].end] == "including on technology transfer to poorer states"
+    assert parts[0].holes  # the aside is cut out of the main claim's focus
+
+
+def test_and_that_semicolon_and_but_split_clauses() -> None:
+    for text, expected in [
+        ("the convention respects every state and that no country should impose its standards", 2),
+        ("the treaty lets governments share evidence widely; its safeguards are left to national law", 2),
+        ("Capacity building is a worthy goal, but it does not require a treaty like this one", 2),
+        ("arms and drug trafficking are crimes", 1),
+    ]:
+        assert len(split_bundled(text, 0, len(text))) == expected, text
+
+
+def test_a_list_of_demands_becomes_one_claim_per_item() -> None:
+    text = (
+        "Russia wants a long list of offenses, including cyber-attacks, drug trafficking, "
+        "and incitement to suicide"
+    )
+    parts = split_bundled(text, 0, len(text))
+    assert [text[p.start : p.end] for p in parts[1:]] == [
+        "cyber-attacks",
+        "drug trafficking",
+        "incitement to suicide",
+    ]
+    assert all(p.parent == 0 and p.prefix.endswith("a long list of offenses") for p in parts[1:])
+
+
+# --- whole pieces -------------------------------------------------------------------------------
+
+
+def test_claim_offsets_are_true() -> None:
+    doc = news('"The treaty must protect journalists," Olsen said. The talks began in 2022.')
+    claims = extract_claims(doc)
+    assert [c.text for c in claims] == ["The treaty must protect journalists"]
+    assert all(doc.text[c.start : c.end] == c.text for c in claims)
+    assert claims[0].speaker == "Olsen" and claims[0].cue == "quote"
+
+
+def test_background_sentences_are_not_claims() -> None:
+    doc = news("The talks began in 2022. More than 100 delegates attended the session in Vienna.")
+    assert extract_claims(doc) == ()
+
+
+def test_a_quotation_announced_in_the_previous_paragraph() -> None:
+    doc = news('Rachel Donovan, head of the delegation, said:\n\n"This is not the treaty we wanted."')
+    (claim,) = extract_claims(doc)
+    assert claim.text == "This is not the treaty we wanted"
+    assert claim.speaker == "Rachel Donovan"
+
+
+def test_commentary_speaks_for_its_signatory() -> None:
+    doc = news(
+        "We at Civic Watch believe the treaty should be rejected. The convention does little for victims.",
+        kind="commentary",
+    )
+    claims = extract_claims(doc)
+    assert {c.speaker for c in claims} == {"Civic Watch"}
+    assert any("does little for victims" in c.text for c in claims)
+
+
+def test_commentary_author_from_front_matter() -> None:
+    doc = news(
+        "The convention does little for victims of fraud.", kind="commentary", extra="author: Jane Roe\n"
+    )
+    assert [c.speaker for c in extract_claims(doc)] == ["Jane Roe"]
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
+EXPECTED = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("piece", sorted(EXPECTED))
+def test_written_pieces_claims_and_speakers(piece: str) -> None:
+    """Every claim a careful annotator marked is found, with its speaker; background is left out."""
+    doc = load_document(FIXTURES / piece)
+    claims = extract_claims(doc)
+    for expected in EXPECTED[piece]["claims"]:
+        claim, overlap = best_match(claims, expected["text"])
+        assert claim is not None and overlap >= 0.8, f"missed: {expected['text']!r}"
+        assert claim.speaker == expected["speaker"], expected["text"]
+    for background in EXPECTED[piece]["not_claims"]:
+        start = doc.text.index(background)
+        end = start + len(background)
+        assert not [c.text for c in claims if c.start < end and start < c.end], background
+
+
+def test_extraction_precision_on_written_pieces() -> None:
+    """Few claims beyond the annotated ones (split-off parts count with their parent)."""
+    extra = total = 0
+    for piece, expected in EXPECTED.items():
+        for claim in extract_claims(load_document(FIXTURES / piece)):
+            total += 1
+            if claim.parent is None and not any(
+                len(words(claim.text) & words(e["text"])) / len(words(claim.text) | words(e["text"])) >= 0.8
+                for e in expected["claims"]
+            ):
+                extra += 1
+    assert extra / total <= 0.1
+
+
+def test_sputnik_claims_speakers_and_splits(corpus_sources: Path) -> None:
+    doc = read_document(corpus_sources / SPUTNIK)
+    claims = extract_claims(doc)
+    assert all(doc.text[c.start : c.end] == c.text for c in claims)
+    by_text = {c.text: c for c in claims}
+    # "the ministry added" is the ministry named before it; "Moscow believes" is Moscow.
+    millions = next(c for c in claims if c.text.startswith("Millions of people"))
+    assert millions.speaker == "Russian Ministry of Foreign Affairs"
+    assert millions.speaker_mention == "the ministry"
+    hegemony = next(c for c in claims if "digital hegemony" in c.text)
+    assert hegemony.speaker == "Moscow"
+    # The parenthetical about the Budapest Convention is a claim of its own.
+    aside = by_text[
+        "allowing Western intelligence agencies unrestricted access to electronic databases of sovereign "
+        "states"
+    ]
+    assert aside.parent == hegemony.id
+    assert "allowing" not in hegemony.text
+    # The bundled sentence: a narrow agreement, and no obligations (technology transfer split off).
+    assert any(c.text.endswith("limited in scope and content") for c in claims)
+    obligations = next(c for c in claims if "would not impose any obligations" in c.text)
+    transfer = next(c for c in claims if c.text == "including on technology transfer to the developing world")
+    assert transfer.parent == obligations.id
+    assert transfer.focus == "technology transfer to the developing world"
+    # The list of offences Russia wants: one claim per offence, under its parent.
+    offences = [
+        c for c in claims if c.cue == "split" and c.focus.startswith("a long list of criminal offenses")
+    ]
+    assert [c.text for c in offences] == [
+        "cyber-attacks against CII",
+        "arms and drug trafficking",
+        "incitement of minors to commit suicide",
+    ]
+    washington = next(c for c in claims if c.speaker == "Washington")
+    assert washington.cue == "position"
+    # Background is not a claim.
+    assert not any("took place at the" in c.text or "garnered support" in c.text for c in claims)
