@@ -254,7 +254,10 @@ def _page_meta(tree: Any, base: str | None) -> _PageMeta:
         (
             language
             for value in (
-                root.get("lang"), root.get("xml:lang"), tags.get("og:locale"), article.get("inLanguage")
+                root.get("lang"),
+                root.get("xml:lang"),
+                tags.get("og:locale"),
+                article.get("inLanguage"),
             )
             if (language := _language(value))
         ),

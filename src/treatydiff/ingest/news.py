@@ -113,9 +113,7 @@ _LABELLED_URL = re.compile(
 _IMAGE_URL = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif)(?:$|[?#])|/img/|/images?/", re.I)
 # Bounded, and anchored at a word start: a 200,000-character token must not take quadratic time.
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-_PHONE = re.compile(
-    r"^(?:(?:tel(?:ephone)?|phone|fax|ph|t|f)\.?\s*:?\s*)?\+?\(?\d[\d\s().\-/]{5,}\d$", re.I
-)
+_PHONE = re.compile(r"^(?:(?:tel(?:ephone)?|phone|fax|ph|t|f)\.?\s*:?\s*)?\+?\(?\d[\d\s().\-/]{5,}\d$", re.I)
 _YEAR_OR_NUMBER = re.compile(r"^[\d\s.,:/|-]+$")
 _LOCALE = re.compile(r"^(?P<lang>[a-z]{2,3})[_-][A-Za-z]{2}$")
 _LABELLED_LANGUAGE = re.compile(r"^(?:language|lang)\s*:\s*(?P<lang>[a-z]{2,3})\b", re.I)
@@ -342,7 +340,7 @@ def _is_title_like(text: str) -> bool:
 
 
 def _strip_site_suffix(title: str, publisher: str) -> str:
-    """"Talks Stall | The Meridian Ledger" -> "Talks Stall" (only a known outlet name is cut)."""
+    """ "Talks Stall | The Meridian Ledger" -> "Talks Stall" (only a known outlet name is cut)."""
     for separator in (" | ", " - ", " – ", " — ", " :: "):
         head, _, tail = title.rpartition(separator)
         if head and publisher and tail.strip().lower() == publisher.lower():
@@ -443,7 +441,7 @@ def _strong_debris(text: str) -> str | None:
 
 
 def _is_keyword_list(text: str) -> bool:
-    """"russia in the un, new un conventions, criminal use of ict": three or more short
+    """ "russia in the un, new un conventions, criminal use of ict": three or more short
     lowercase items separated by commas, nothing else."""
     if text != text.lower() or not re.search(r"[^\W\d_]", text) or _SENTENCE_END.search(text):
         return False
@@ -452,7 +450,7 @@ def _is_keyword_list(text: str) -> bool:
 
 
 def _is_keyword(text: str) -> bool:
-    """"russia", "new york", "it-infrastructure", "the united nations (un)": lowercase, short."""
+    """ "russia", "new york", "it-infrastructure", "the united nations (un)": lowercase, short."""
     return (
         text == text.lower()
         and bool(re.search(r"[^\W\d_]", text))
@@ -614,7 +612,7 @@ def _continues(previous: str, current: str, blank_between: bool) -> bool:
 
 
 def _is_subheading(text: str) -> bool:
-    """"What The Draft Says": a short Title Case line without punctuation at the end."""
+    """ "What The Draft Says": a short Title Case line without punctuation at the end."""
     words = text.split()
     if not 2 <= len(words) <= 12 or _ends_open(text) or "," in text or _SENTENCE_END.search(text):
         return False
@@ -773,7 +771,6 @@ def _notes(
         )
     if glued:
         notes.append(
-            f"restored {glued} paragraph break{'s' if glued != 1 else ''}"
-            ' lost in glued sentences ("said.On")'
+            f'restored {glued} paragraph break{"s" if glued != 1 else ""} lost in glued sentences ("said.On")'
         )
     return tuple(notes)
