@@ -232,6 +232,12 @@ _NARRATIVE = re.compile(
     r"were (?:held|signed)|began|attended|met on|(?:January|February|March|April|May|June|July|"
     r"August|September|October|November|December)\b)",
 )
+# "the 2001 cybercrime treaty", "the Budapest Convention of 2001": a name, not an event.
+_YEAR_OF_TEXT = re.compile(
+    r"\b(?:of\s+)?(?:1[89]|20)\d\d\s+(?:[\w-]+\s+){0,2}?(?:convention|treaty|agreement|protocol|pact)\b"
+    r"|\b(?:convention|treaty|agreement|protocol|pact)\s+of\s+(?:1[89]|20)\d\d\b",
+    re.I,
+)
 _SELF_DESCRIPTION = re.compile(
     r"^(?:[A-Z][\w’'&.-]*\s+){1,6}is an?\s+(?:non-?profit|independent|\w+ organi[sz]ation)"
     r"|^This (?:article|piece|op-ed) was written",
@@ -653,9 +659,8 @@ def _unattributed_statement(text: str, sentence: tuple[int, int], commentary: bo
             _WEAK_STANCE.search(body) or _LEGAL_EFFECT.search(body)
         )
         demand = _DEMAND.search(body)
-        claim = bool(
-            demand or (about_text and not _PROCESS.search(body)) or (_TEXT_REFERENCE.search(body) and strong)
-        )
+        narrative = _PROCESS.search(body) or _NARRATIVE.search(_YEAR_OF_TEXT.sub(" ", body))
+        claim = bool(demand or (about_text and not narrative) or (_TEXT_REFERENCE.search(body) and strong))
     if not claim:
         return None
     span = _trim_claim(text, *sentence)
