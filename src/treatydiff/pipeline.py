@@ -1,7 +1,8 @@
-"""The compare job end to end: read two files, compare, write the report and the JSON."""
+"""The jobs end to end: read the files, compare (or check claims), write the report and the JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,9 +15,11 @@ from .embeddings import (
     SentenceTransformerEmbedder,
     default_cache_dir,
 )
-from .export import comparison_to_json
+from .errors import InputError
+from .export import comparison_to_json, positions_to_json
 from .fsutil import atomic_write_text
-from .records import Comparison, Status
+from .positions import PositionsOptions
+from .records import Comparison, Positions, Status, Verdict
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,68 @@ def run_compare(
     if json_path and exported is not None:
         atomic_write_text(json_path, exported, overwrite=True)
     return CompareResult(comparison, report_path, json_path)
+
+
+@dataclass(frozen=True)
+class PositionsResult:
+    positions: Positions
+    report_path: Path
+    json_path: Path | None
+
+    def summary_line(self) -> str:
+        parts = []
+        for unit, verdicts in zip(self.positions.treaties, self.positions.verdicts, strict=True):
+            counts = {v: sum(1 for x in verdicts if x.verdict is v) for v in Verdict}
+            parts.append(
+                f"{unit.document.short_title}: {counts[Verdict.ADDRESSED]} addressed, "
+                f"{counts[Verdict.PARTLY_ADDRESSED]} partly, {counts[Verdict.NOT_ADDRESSED]} not"
+            )
+        return f"{len(self.positions.claims)} claims; " + "; ".join(parts)
+
+
+def run_positions(
+    news_path: str,
+    treaty_paths: Sequence[str],
+    options: PositionsOptions,
+    *,
+    model: str = DEFAULT_MODEL,
+    embedder: Embedder | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    report_path: Path,
+    json_path: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> PositionsResult:
+    """Link a news piece's claims to the provisions of each treaty; write the report (and JSON).
+
+    Raw scraped pages and other convertible files are cleaned on the fly, as `add` would.
+    Both files are written only after the whole run succeeded.
+    """
+    from .ingest import read_document
+    from .positions import is_news, link_claims
+    from .positions_report import render_positions_report
+
+    news = read_document(news_path)
+    treaties = [read_document(p) for p in treaty_paths]
+    if not is_news(news):
+        raise InputError(
+            f"{news_path} is a {news.kind}, not a news piece or commentary: "
+            "give it `kind: news` in its front matter, or add it with `corpus add --kind news`"
+        )
+    for path, treaty in zip(treaty_paths, treaties, strict=True):
+        if is_news(treaty):
+            raise InputError(f"{path} is a {treaty.kind} piece: claims are checked against treaties")
+    cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
+    try:
+        positions = link_claims(
+            news, treaties, embedder or make_embedder(model), options, cache=cache, progress=progress
+        )
+    finally:
+        if cache:
+            cache.close()
+    html = render_positions_report(positions)
+    exported = positions_to_json(positions) if json_path else None
+    atomic_write_text(report_path, html, overwrite=True)
+    if json_path and exported is not None:
+        atomic_write_text(json_path, exported, overwrite=True)
+    return PositionsResult(positions, report_path, json_path)
