@@ -165,3 +165,42 @@ def test_budapest_vs_uncac_paragraphs_of_jurisdiction(tmp_path: Path) -> None:
     assert ("art-22.1.a", "art-42.1.a") in links  # in its territory
     assert ("art-22.1.d", "art-42.2.b") in links  # by one of its nationals
     assert all(p["score"] >= 0.45 for p in data["pairs"] if p["a"] and p["b"])
+
+
+def test_sputnik_positions_against_budapest_and_uncac(tmp_path: Path) -> None:
+    """The raw scrape is cleaned on the fly; its claims reach the provisions they are about."""
+    sources = ROOT.parent / "shared" / "corpus-sources"
+    if not sources.is_dir():
+        pytest.skip("../shared/corpus-sources not present: reference-text tests need it")
+    exported = tmp_path / "positions.json"
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(sources / "sputnik-2024-03-29-ict-convention.raw.txt"),
+            str(sources / "budapest-convention.en.md"),
+            "--json",
+            str(exported),
+            "-o",
+            str(tmp_path / "positions.html"),
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["schema"] == "treatydiff.positions/1"
+
+    def claim(fragment: str) -> dict:  # type: ignore[type-arg]
+        return next(c for c in data["claims"] if fragment in c["text"])
+
+    def top3(fragment: str) -> list[str]:
+        return [link["article"] for link in claim(fragment)["links"][:3]]
+
+    # The aside on "unrestricted access" is about trans-border access to stored data (Art. 32).
+    assert "32" in top3("allowing Western intelligence agencies")
+    assert claim("allowing Western intelligence agencies")["verdict"] != "not_addressed"
+    # Attacks on infrastructure are system interference (Art. 5).
+    assert "5" in top3("cyber-attacks against CII")
+    # Technology transfer to developing countries is nowhere in the Budapest Convention.
+    assert claim("technology transfer")["verdict"] == "not_addressed"
+    assert claim("Millions of people suffer")["speaker"] == "Russian Ministry of Foreign Affairs"

@@ -18,6 +18,7 @@ from treatydiff import __version__
 from .common import default_report_path, may_replace
 from .compare_cmd import compare
 from .corpus_cmd import add, corpus_app, list_documents, remove, show
+from .positions_cmd import positions
 from .segments_cmd import segments
 
 
@@ -88,6 +89,7 @@ def main(
 
 
 app.command()(compare)
+app.command()(positions)
 app.command()(add)
 app.command("list")(list_documents)
 app.command()(show)

@@ -10,6 +10,7 @@ import typer
 from treatydiff.alignment import AlignmentConfig
 from treatydiff.compare import CompareOptions
 from treatydiff.errors import TreatydiffError
+from treatydiff.positions import PositionsOptions
 from treatydiff.records import Level
 
 from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
@@ -55,6 +56,18 @@ def refresh_index(corpus: Path | None, reports_dir: Path) -> None:
     from treatydiff.index import write_index
 
     write_index(Corpus(corpus), reports_dir)
+
+
+def _news_side(a: str, b: str) -> int | None:
+    """0 or 1 if exactly that side is a news piece or commentary; None otherwise."""
+    from treatydiff.ingest import read_document
+    from treatydiff.positions import is_news
+
+    try:
+        kinds = [is_news(read_document(path)) for path in (a, b)]
+    except TreatydiffError as exc:
+        raise fail(str(exc)) from None
+    return kinds.index(True) if kinds.count(True) == 1 else None
 
 
 def compare(
@@ -143,6 +156,11 @@ def compare(
 ) -> None:
     """Compare two documents and write a side-by-side HTML report.
 
+    When one side is a news piece or commentary (by its kind, or detected), compare checks the
+    piece's claims against the other document instead, as `treatydiff positions` does, and
+    --json writes the claims (schema treatydiff.positions/1). A raw scraped page is cleaned on
+    the fly, exactly as `add` would clean it.
+
     Example: treatydiff compare budapest-convention.en.md uncac.en.md --level article --json out.json
     """
     from treatydiff.pipeline import run_compare
@@ -163,6 +181,30 @@ def compare(
     for target in [report_path, json_path]:
         if target is not None and not may_replace(target, force):
             raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
+    news_side = _news_side(a, b)
+    if news_side is not None:
+        from .positions_cmd import run_and_report
+
+        news, treaty = (a, b) if news_side == 0 else (b, a)
+        run_and_report(
+            news,
+            [treaty],
+            PositionsOptions(),
+            report_path=report_path,
+            json_path=json_path,
+            model=model,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
+            quiet=quiet,
+        )
+        if formats:
+            typer.echo("note: --format applies to comparisons of two texts; no change list written", err=True)
+        if output is None:
+            try:
+                refresh_index(corpus, report_path.parent)
+            except TreatydiffError as exc:
+                raise fail(str(exc)) from None
+        return
     options = CompareOptions(
         level=level_value,
         alignment=AlignmentConfig(

@@ -1,0 +1,162 @@
+"""`treatydiff positions NEWS TREATY [TREATY…]`: which provisions a news piece's claims are about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from treatydiff.errors import TreatydiffError
+from treatydiff.positions import PositionsOptions
+
+from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
+
+_DEFAULTS = PositionsOptions()
+
+
+def positions_options(addressed: float, partly: float, top: int) -> PositionsOptions:
+    if partly > addressed:
+        raise fail(f"--partly-threshold ({partly}) must not exceed --addressed-threshold ({addressed})")
+    if top < 1:
+        raise fail("--top must be at least 1")
+    return PositionsOptions(addressed_threshold=addressed, partly_threshold=partly, top_k=top)
+
+
+def check_outputs(report_path: Path, json_path: Path | None, force: bool) -> None:
+    if json_path is not None and json_path.resolve() == report_path.resolve():
+        raise fail(
+            f"the report and the JSON would both be written to {report_path}; give --json another path"
+        )
+    for target in [report_path, json_path]:
+        if target is not None and not may_replace(target, force):
+            raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
+
+
+def run_and_report(
+    news: str,
+    treaties: list[str],
+    options: PositionsOptions,
+    *,
+    report_path: Path,
+    json_path: Path | None,
+    model: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+    quiet: bool,
+) -> None:
+    """Run the positions job and print what it wrote; library errors become one line."""
+    from treatydiff.pipeline import run_positions
+
+    try:
+        with progress_bar(quiet) as progress:
+            result = run_positions(
+                news,
+                treaties,
+                options,
+                model=model,
+                cache_dir=None if no_cache else cache_dir,
+                use_cache=not no_cache,
+                report_path=report_path,
+                json_path=json_path,
+                progress=progress,
+            )
+    except TreatydiffError as exc:
+        raise fail(str(exc)) from None
+    if not quiet:
+        typer.echo(result.summary_line())
+        typer.echo(f"report: {result.report_path}")
+        if result.json_path:
+            typer.echo(f"json:   {result.json_path}")
+
+
+def positions(
+    news: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEWS", help="News piece or commentary: a file (raw scrapes are cleaned) or a corpus id."
+        ),
+    ],
+    treaties: Annotated[
+        list[str], typer.Argument(metavar="TREATY...", help="One or more treaties: files or corpus ids.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="HTML report path [default: reports/<news>--<treaty>.positions.html]."
+        ),
+    ] = None,
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="Also write the claims as JSON (schema treatydiff.positions/1)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
+    ] = False,
+    addressed_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Least score of the best article for 'addressed'.",
+            callback=unit_interval("--addressed-threshold"),
+        ),
+    ] = _DEFAULTS.addressed_threshold,
+    partly_threshold: Annotated[
+        float,
+        typer.Option(
+            help="Least score of the best article for 'partly addressed'.",
+            callback=unit_interval("--partly-threshold"),
+        ),
+    ] = _DEFAULTS.partly_threshold,
+    top: Annotated[
+        int, typer.Option("--top", help="Provisions listed per claim and treaty.")
+    ] = _DEFAULTS.top_k,
+    model: Annotated[
+        str, typer.Option("--model", help="sentence-transformers model name or local directory.")
+    ] = "all-MiniLM-L6-v2",
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR]."
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")
+    ] = False,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+) -> None:
+    """Find the claims of a news piece and check each against the provisions of one or more treaties.
+
+    For every claim (who says it, what it says) and every treaty: a verdict (addressed,
+    partly addressed, not addressed) and the best-matching provisions, with scores.
+
+    Example: treatydiff positions sputnik-2024-03-29-ict-convention-raw budapest-convention-en uncac-en
+    """
+    from .compare_cmd import refresh_index, resolve_document
+
+    options = positions_options(addressed_threshold, partly_threshold, top)
+    news_path = resolve_document(news, corpus)
+    treaty_paths = [resolve_document(t, corpus) for t in treaties]
+    report_path = output or default_report_path(news_path, treaty_paths[0]).with_suffix(".positions.html")
+    check_outputs(report_path, json_path, force)
+    run_and_report(
+        news_path,
+        treaty_paths,
+        options,
+        report_path=report_path,
+        json_path=json_path,
+        model=model,
+        cache_dir=cache_dir,
+        no_cache=no_cache,
+        quiet=quiet,
+    )
+    if output is None:
+        try:
+            refresh_index(corpus, report_path.parent)
+        except TreatydiffError as exc:
+            raise fail(str(exc)) from None
