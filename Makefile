@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SOURCES := ../shared/corpus-sources
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test bench bench-speed clean
+.PHONY: demo test bench bench-speed bench-positions clean
 
 $(STAMP): pyproject.toml
 	@# Browser tests drive Debian's Chromium; the PDF tests draw with DejaVu. Installed when missing
@@ -28,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/treatydiff compare budapest-convention-en uncac-en --level article --json reports/budapest-convention-en--uncac-en.json
 	$(BIN)/treatydiff compare budapest-convention-en uncac-en --level paragraph -o reports/budapest-convention-en--uncac-en.paragraph.html
 	$(BIN)/treatydiff compare budapest-convention-en budapest-protocol-ets189-en --level article --json reports/budapest-convention-en--budapest-protocol-ets189-en.json
-	$(BIN)/treatydiff compare sputnik-2024-03-29-ict-convention-raw budapest-convention-en --level paragraph
+	$(BIN)/treatydiff positions sputnik-2024-03-29-ict-convention-raw budapest-convention-en uncac-en
 	$(BIN)/python benchmarks/score_gold.py $(SOURCES)/../eval/budapest-ets189.gold.json
 
 test: $(STAMP)
@@ -38,6 +38,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quality/run.py
+
+bench-positions: $(STAMP)
+	$(BIN)/python benchmarks/positions/run.py --calibrate
 
 bench-speed: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
