@@ -119,12 +119,30 @@ class Alignment:
     semantic_alone: float = 0.0  # the weight of meaning alone used, after adapting to shared wording
 
 
+# Matrices are filled a block of rows at a time, so that a temporary is never larger than a
+# block: two 10,000-segment documents need one or two float32 10,000 x 10,000 matrices (0.4 GB
+# each), not the several that whole-matrix expressions would allocate.
+BLOCK_ROWS = 512
+# Candidate pairs per row for linking: a row with more pairs above the threshold than this
+# (only in documents made of near-identical provisions) keeps its best ones.
+MAX_CANDIDATES_PER_ROW = 64
+
+
+def row_blocks(n: int, size: int = BLOCK_ROWS) -> list[slice]:
+    return [slice(start, min(n, start + size)) for start in range(0, n, size)]
+
+
 def similarities(a: SideVectors, b: SideVectors) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
     """Semantic and lexical cosine of every pair, clipped to [0, 1]; lexical is None without vectors."""
-    semantic = np.clip(a.semantic @ b.semantic.T, 0.0, 1.0).astype(np.float32)
+    semantic = np.empty((len(a), len(b)), dtype=np.float32)
+    for rows in row_blocks(len(a)):
+        np.clip(a.semantic[rows] @ b.semantic.T, 0.0, 1.0, out=semantic[rows])
     if a.lexical is None or b.lexical is None:
         return semantic, None
-    lexical = np.clip(np.asarray((a.lexical @ b.lexical.T).todense(), dtype=np.float32), 0.0, 1.0)
+    lexical = np.empty((len(a), len(b)), dtype=np.float32)
+    b_lexical_t = b.lexical.T.tocsc()
+    for rows in row_blocks(len(a)):
+        np.clip((a.lexical[rows] @ b_lexical_t).toarray(), 0.0, 1.0, out=lexical[rows])
     return semantic, lexical
 
 
@@ -140,6 +158,35 @@ def combine(semantic, lexical, semantic_weight: float, meaning_alone):  # type: 
     return np.maximum(semantic_weight * semantic + (1.0 - semantic_weight) * lexical, meaning_alone)
 
 
+@dataclass(frozen=True)
+class HubStatistics:
+    """How close each segment is to its nearest neighbours on the other side, in general."""
+
+    hub_a: NDArray[np.float32]  # per row: mean of its k best scores
+    hub_b: NDArray[np.float32]  # per column: mean of its k best scores
+    typical: float
+
+    def correct(self, block: NDArray[np.float32], rows: slice) -> NDArray[np.float32]:
+        """The hub-corrected values of `block`, the rows `rows` of the matrix."""
+        corrected = block - 0.5 * (self.hub_a[rows, None] + self.hub_b[None, :]) + self.typical
+        return np.clip(corrected, 0.0, 1.0).astype(np.float32)
+
+
+def hub_statistics(similarity: NDArray[np.float32], k: int = 3) -> HubStatistics:
+    """Row and column hubness of a matrix, a block at a time."""
+    n_a, n_b = similarity.shape
+    k_a, k_b = min(k, n_b), min(k, n_a)
+    hub_a = np.empty(n_a, dtype=similarity.dtype)
+    for rows in row_blocks(n_a):
+        top = np.sort(np.partition(similarity[rows], n_b - k_a, axis=1)[:, n_b - k_a :], axis=1)
+        hub_a[rows] = top.mean(axis=1)
+    hub_b = np.empty(n_b, dtype=similarity.dtype)
+    for cols in row_blocks(n_b):
+        top = np.sort(np.partition(similarity[:, cols], n_a - k_b, axis=0)[n_a - k_b :, :], axis=0)
+        hub_b[cols] = top.mean(axis=0)
+    return HubStatistics(hub_a, hub_b, 0.5 * (float(hub_a.mean()) + float(hub_b.mean())))
+
+
 def hub_corrected(similarity: NDArray[np.float32], k: int = 3) -> NDArray[np.float32]:
     """Similarity less how close each side's segments are to their neighbours in general.
 
@@ -149,13 +196,8 @@ def hub_corrected(similarity: NDArray[np.float32], k: int = 3) -> NDArray[np.flo
     """
     if similarity.size == 0:
         return similarity
-    k_a = min(k, similarity.shape[1])
-    k_b = min(k, similarity.shape[0])
-    hub_a = np.sort(similarity, axis=1)[:, -k_a:].mean(axis=1)
-    hub_b = np.sort(similarity, axis=0)[-k_b:, :].mean(axis=0)
-    typical = 0.5 * (float(hub_a.mean()) + float(hub_b.mean()))
-    corrected = similarity - 0.5 * (hub_a[:, None] + hub_b[None, :]) + typical
-    return np.clip(corrected, 0.0, 1.0).astype(np.float32)
+    stats = hub_statistics(similarity, k)
+    return stats.correct(similarity, slice(None))
 
 
 def shared_wording(semantic: NDArray[np.float32], lexical: NDArray[np.float32]) -> float | None:
@@ -164,8 +206,7 @@ def shared_wording(semantic: NDArray[np.float32], lexical: NDArray[np.float32]) 
     High for a draft and its revision, low for texts of different drafting traditions;
     None when fewer than three pairs are confident.
     """
-    best_b = semantic.argmax(axis=1)
-    best_a = semantic.argmax(axis=0)
+    best_b, best_a = _best_counterparts(semantic, None, 0.0)
     confident = [
         float(lexical[i, j]) for i, j in enumerate(best_b) if best_a[j] == i and semantic[i, j] >= 0.6
     ]
@@ -209,50 +250,82 @@ def align(a: SideVectors, b: SideVectors, config: AlignmentConfig | None = None)
     if config.adapt_to_shared_wording and lexical is not None:
         factor = meaning_alone_factor(semantic, lexical, config)
         config = replace(config, semantic_alone=config.semantic_alone * factor)
-    combined = combine(
-        semantic, lexical, config.semantic_weight, config.semantic_alone * hub_corrected(semantic)
-    ).astype(np.float32)
-    if config.hub_correct_all:
-        combined = hub_corrected(combined)
-    titles = title_scores(a, b)
-    if titles is not None and config.title_weight > 0:
-        # Matching titles ("Definitions", "Extradition") say two articles do the same job
-        # even when their content differs.
-        combined = np.maximum(combined, config.title_weight * titles)
-    if a.parts is not None and b.parts is not None and config.part_penalty > 0:
-        crossing = a.parts[:, None] != b.parts[None, :]
-        combined = np.where(crossing, np.maximum(combined - config.part_penalty, 0.0), combined)
-    ranking = combined
+    combined = _combined_scores(semantic, lexical, a, b, config)
+    del semantic, lexical
+    prior = None
     if config.order_bonus > 0:
-        first = link_greedily(combined, combined, a, b, config)
+        first = link_greedily(combined, a, b, config)
         anchors = [(g[0][0], g[1][0]) for g in first if combined[g[0][0], g[1][0]] >= config.anchor_threshold]
-        ranking = combined + config.order_bonus * order_prior(anchors, n_a, n_b)
-    members = link_greedily(combined, ranking, a, b, config)
+        prior = OrderPrior.through(anchors, n_a, n_b)
+    members = link_greedily(combined, a, b, config, prior)
     if a.lexical is not None and b.lexical is not None and config.containment_threshold < 1.0:
         attach_contained(members, a, b, config)
     groups = finish_groups(members, a, b, config, n_a, n_b, combined)
     return Alignment(tuple(groups), n_a, n_b, combined, config.semantic_alone)
 
 
-def link_greedily(
-    scores: NDArray[np.float32],
-    ranking: NDArray[np.float32],
+def _combined_scores(
+    semantic: NDArray[np.float32],
+    lexical: NDArray[np.float32] | None,
     a: SideVectors,
     b: SideVectors,
     config: AlignmentConfig,
+) -> NDArray[np.float32]:
+    """The combined score of every pair, computed in place a block of rows at a time.
+
+    Meaning and wording, meaning alone (hub-corrected), matching titles as evidence, pairs
+    across parts penalised. The result reuses the lexical matrix's memory when there is one.
+    """
+    hubs = hub_statistics(semantic)
+    combined = lexical if lexical is not None else semantic
+    titles = a.titles is not None and b.titles is not None and config.title_weight > 0
+    crossing_parts = a.parts is not None and b.parts is not None and config.part_penalty > 0
+    for rows in row_blocks(len(a)):
+        alone = config.semantic_alone * hubs.correct(semantic[rows], rows)
+        combined[rows] = combine(
+            semantic[rows], combined[rows] if lexical is not None else None, config.semantic_weight, alone
+        )
+    if config.hub_correct_all:
+        all_hubs = hub_statistics(combined)
+        for rows in row_blocks(len(a)):
+            combined[rows] = all_hubs.correct(combined[rows], rows)
+    for rows in row_blocks(len(a)):
+        block = combined[rows]
+        if titles:
+            assert a.titles is not None and b.titles is not None
+            # Matching titles ("Definitions", "Extradition") say two articles do the same job
+            # even when their content differs.
+            title_block = np.clip(a.titles[rows] @ b.titles.T, 0.0, 1.0).astype(np.float32)
+            np.maximum(block, config.title_weight * title_block, out=block)
+        if crossing_parts:
+            assert a.parts is not None and b.parts is not None
+            crossing = a.parts[rows, None] != b.parts[None, :]
+            block[...] = np.where(crossing, np.maximum(block - config.part_penalty, 0.0), block)
+    return combined
+
+
+def link_greedily(
+    scores: NDArray[np.float32],
+    a: SideVectors,
+    b: SideVectors,
+    config: AlignmentConfig,
+    prior: OrderPrior | None = None,
 ) -> list[tuple[list[int], list[int]]]:
     """Competitive linking that grows groups for splits and merges.
 
-    Pairs are taken from the best down (by `ranking`, which may carry an order bonus);
-    only pairs whose own score reaches the link threshold count. A pair of two free
-    segments starts a group. A free segment whose best counterpart is already taken
-    joins that counterpart's group, if the group stays balanced in length and its
-    pooled score doesn't drop: that is how a split or a merge shows.
+    Pairs are taken from the best down, ranked by their score plus the order bonus of
+    `prior`; only pairs whose own score reaches the link threshold count. A pair of two
+    free segments starts a group. A free segment whose best counterpart is already taken
+    joins that counterpart's group, if the group stays balanced in length and its pooled
+    score doesn't drop: that is how a split or a merge shows.
     """
-    rows, cols = np.nonzero(scores >= min(config.link_threshold, config.attach_threshold))
-    order = np.argsort(-ranking[rows, cols], kind="stable")
-    best_b = np.argmax(ranking, axis=1)
-    best_a = np.argmax(ranking, axis=0)
+    bonus = config.order_bonus if prior is not None else 0.0
+    rows, cols = _candidates(scores, min(config.link_threshold, config.attach_threshold))
+    values = scores[rows, cols]
+    if prior is not None:
+        values = values + bonus * prior.at(rows, cols)
+    order = np.argsort(-values, kind="stable")
+    best_b, best_a = _best_counterparts(scores, prior, bonus)
     members: list[tuple[list[int], list[int]]] = []
     group_of_a: dict[int, int] = {}
     group_of_b: dict[int, int] = {}
@@ -272,6 +345,49 @@ def link_greedily(
                 members[in_a][1].append(j)
                 group_of_b[j] = in_a
     return [(sorted(ga), sorted(gb)) for ga, gb in members]
+
+
+def _candidates(scores: NDArray[np.float32], threshold: float) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Row and column indices of the pairs scoring at least `threshold`, in row-major order.
+
+    A row keeps its MAX_CANDIDATES_PER_ROW best pairs at most, which bounds memory on
+    documents of near-identical provisions and changes nothing elsewhere.
+    """
+    found_rows, found_cols = [], []
+    for rows in row_blocks(scores.shape[0]):
+        block = scores[rows]
+        r, c = np.nonzero(block >= threshold)
+        counts = np.bincount(r, minlength=block.shape[0])
+        for crowded in np.flatnonzero(counts > MAX_CANDIDATES_PER_ROW):
+            keep = np.argsort(-block[crowded], kind="stable")[:MAX_CANDIDATES_PER_ROW]
+            mask = r != crowded
+            r = np.concatenate([r[mask], np.full(len(keep), crowded)])
+            c = np.concatenate([c[mask], np.sort(keep)])
+            order = np.lexsort((c, r))
+            r, c = r[order], c[order]
+        found_rows.append(r + rows.start)
+        found_cols.append(c)
+    if not found_rows:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    return np.concatenate(found_rows).astype(np.intp), np.concatenate(found_cols).astype(np.intp)
+
+
+def _best_counterparts(
+    scores: NDArray[np.float32], prior: OrderPrior | None, bonus: float
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """For each row its best column, and for each column its best row, by the ranking score."""
+    n_a, n_b = scores.shape
+    best_b = np.empty(n_a, dtype=np.intp)
+    best_a = np.zeros(n_b, dtype=np.intp)
+    column_best = np.full(n_b, -np.inf, dtype=np.float64)
+    for rows in row_blocks(n_a):
+        block = scores[rows] if prior is None else scores[rows] + bonus * prior.block(rows)
+        best_b[rows] = np.argmax(block, axis=1)
+        block_best = block.max(axis=0)
+        better = block_best > column_best  # strictly: the first row wins ties, as np.argmax does
+        best_a[better] = np.argmax(block[:, better], axis=0) + rows.start
+        column_best[better] = block_best[better]
+    return best_b, best_a
 
 
 def weighted_containment(x: csr_matrix, y: csr_matrix) -> NDArray[np.float32]:
@@ -295,28 +411,39 @@ def attach_contained(
     assert a.lexical is not None and b.lexical is not None
     group_of_a = {i: k for k, (rows, _) in enumerate(members) for i in rows}
     group_of_b = {j: k for k, (_, cols) in enumerate(members) for j in cols}
-    a_in_b = weighted_containment(a.lexical, b.lexical)
-    b_in_a = weighted_containment(b.lexical, a.lexical).T
-    if a.parts is not None and b.parts is not None:
-        # Shared wording across parts (a recital quoted in an article) is no merge.
-        same_part = a.parts[:, None] == b.parts[None, :]
-        a_in_b = np.where(same_part, a_in_b, 0.0)
-        b_in_a = np.where(same_part, b_in_a, 0.0)
     candidates: list[tuple[float, str, int, int]] = []
-    for i in range(len(a)):
-        j = int(np.argmax(a_in_b[i]))
-        if i not in group_of_a and j in group_of_b:
-            candidates.append((float(a_in_b[i, j]), "a", i, group_of_b[j]))
-    for j in range(len(b)):
-        i = int(np.argmax(b_in_a[:, j]))
-        if j not in group_of_b and i in group_of_a:
-            candidates.append((float(b_in_a[i, j]), "b", j, group_of_a[i]))
+    free_a = [i for i in range(len(a)) if i not in group_of_a]
+    for i, j, share in _best_containers(a, b, free_a):
+        if j in group_of_b:
+            candidates.append((share, "a", i, group_of_b[j]))
+    free_b = [j for j in range(len(b)) if j not in group_of_b]
+    for j, i, share in _best_containers(b, a, free_b):
+        if i in group_of_a:
+            candidates.append((share, "b", j, group_of_a[i]))
     for share, side, index, k in sorted(candidates, reverse=True):
         if share >= config.containment_threshold and _may_grow(
             members[k], side, index, a, b, config, check_length=False
         ):
             members[k][0 if side == "a" else 1].append(index)
             members[k][0 if side == "a" else 1].sort()
+
+
+def _best_containers(inner: SideVectors, outer: SideVectors, rows: list[int]) -> list[tuple[int, int, float]]:
+    """For each of `rows` of `inner`, the row of `outer` whose wording holds most of it, and how much.
+
+    Shared wording across parts (a recital quoted in an article) counts for nothing.
+    """
+    assert inner.lexical is not None and outer.lexical is not None
+    found = []
+    for block in row_blocks(len(rows)):
+        chosen = rows[block]
+        shares = weighted_containment(inner.lexical[chosen], outer.lexical)
+        if inner.parts is not None and outer.parts is not None:
+            same_part = inner.parts[chosen, None] == outer.parts[None, :]
+            shares = np.where(same_part, shares, 0.0)
+        best = np.argmax(shares, axis=1)
+        found += [(i, int(j), float(shares[k, j])) for k, (i, j) in enumerate(zip(chosen, best, strict=True))]
+    return found
 
 
 def _may_grow(
@@ -347,16 +474,35 @@ def _may_grow(
     return max(after[0] - before[0], after[1] - before[1]) >= config.attach_gain
 
 
+@dataclass(frozen=True)
+class OrderPrior:
+    """1 on the monotone path through confident anchors, falling to 0 a few rows away."""
+
+    expected: NDArray[np.float64]  # per row of A, the column of B the path passes
+    width: float
+    n_b: int
+
+    @classmethod
+    def through(cls, anchors: list[tuple[int, int]], n_a: int, n_b: int) -> OrderPrior:
+        anchors = sorted(anchors)
+        chain = [anchors[k] for k in longest_increasing_chain([j for _, j in anchors])]
+        xs = np.array([-1] + [i for i, _ in chain] + [n_a], dtype=np.float32)
+        ys = np.array([-1] + [j for _, j in chain] + [n_b], dtype=np.float32)
+        expected = np.interp(np.arange(n_a, dtype=np.float32), xs, ys)
+        return cls(expected, max(2.0, 0.02 * n_b), n_b)
+
+    def block(self, rows: slice) -> NDArray[np.float32]:
+        distance = np.abs(np.arange(self.n_b, dtype=np.float32)[None, :] - self.expected[rows, None])
+        return np.clip(1.0 - distance / self.width, 0.0, 1.0).astype(np.float32)
+
+    def at(self, rows: NDArray[np.intp], cols: NDArray[np.intp]) -> NDArray[np.float32]:
+        distance = np.abs(cols.astype(np.float32) - self.expected[rows])
+        return np.clip(1.0 - distance / self.width, 0.0, 1.0).astype(np.float32)
+
+
 def order_prior(anchors: list[tuple[int, int]], n_a: int, n_b: int) -> NDArray[np.float32]:
-    """1 on the monotone path through the anchors, falling to 0 a few rows away."""
-    anchors = sorted(anchors)
-    chain = [anchors[k] for k in longest_increasing_chain([j for _, j in anchors])]
-    xs = np.array([-1] + [i for i, _ in chain] + [n_a], dtype=np.float32)
-    ys = np.array([-1] + [j for _, j in chain] + [n_b], dtype=np.float32)
-    expected = np.interp(np.arange(n_a, dtype=np.float32), xs, ys)
-    width = max(2.0, 0.02 * n_b)
-    distance = np.abs(np.arange(n_b, dtype=np.float32)[None, :] - expected[:, None])
-    return np.clip(1.0 - distance / width, 0.0, 1.0).astype(np.float32)
+    """The whole prior as a matrix (for small documents and tests)."""
+    return OrderPrior.through(anchors, n_a, n_b).block(slice(None))
 
 
 def pooled_score(
