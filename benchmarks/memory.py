@@ -4,7 +4,8 @@
 Builds two synthetic documents of N segments each (default 10,000): B is A redrafted — most
 segments kept with noise, some replaced, some moved — as vectors (384-d embeddings, sparse
 TF-IDF rows, titles and parts), and runs the aligner on them. Reports the peak of memory
-allocated during `align` (tracemalloc, which numpy reports its arrays to), with the run time. The dense float32 N x N matrix itself is 0.4 GB at N = 10,000.
+allocated during `align` (tracemalloc, which numpy reports its arrays to), with the run time.
+The dense float32 N x N matrix itself is 0.37 GiB at N = 10,000.
 
     python benchmarks/memory.py [--segments 10000] [--seed 0]
 """
