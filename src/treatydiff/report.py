@@ -76,6 +76,7 @@ __all__ = [
     "build_environment",
     "build_report_context",
     "content_security_policy",
+    "isolate_bidi",
     "render_report",
 ]
 
@@ -388,9 +389,45 @@ def build_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     # The context is fully prepared in Python, so the template needs no custom filters.
     return env
+
+
+# Embeddings and overrides (LRE RLE PDF LRO RLO) and isolates (LRI RLI FSI PDI).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ISOLATE_OPENERS = frozenset("\u2066\u2067\u2068")
+_FSI, _PDI = "\u2068", "\u2069"
+
+
+def isolate_bidi(text: str) -> str:
+    """Text whose bidi controls cannot reorder what the page prints after it.
+
+    An unclosed right-to-left override in a title would reverse the page's own words that
+    follow ("A compared with B" read as "B htiw derapmoc A"). Text with such controls is
+    wrapped in FSI … PDI, which closes every embedding and override opened inside; a stray
+    PDI that would end the wrap early is dropped, unclosed isolates are closed.
+    """
+    if not _BIDI_CONTROLS.search(text):
+        return text
+    kept, depth = [], 0
+    for char in text:
+        if char in _ISOLATE_OPENERS:
+            depth += 1
+        elif char == _PDI:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(char)
+    return _FSI + "".join(kept) + _PDI * (depth + 1)
+
+
+def _finalize(value: object) -> object:
+    """Every printed document string is bidi-isolated; our own markup (Markup) is left alone."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return isolate_bidi(value)
+    return value
 
 
 def render_report(comparison: Comparison) -> str:
@@ -425,7 +462,7 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
     rows, bodies = _table(model)
     statuses_b = _b_statuses(model)
     return ReportContext(
-        title=f"treatydiff: {doc_a.short_title} ↔ {doc_b.short_title}",
+        title=f"treatydiff: {isolate_bidi(doc_a.short_title)} ↔ {isolate_bidi(doc_b.short_title)}",
         level=comparison.level.value,
         model=comparison.model,
         thresholds=tuple(
@@ -573,7 +610,12 @@ def _most_changed(rows: Sequence[ChangeRow]) -> tuple[MostChangedView, ...]:
             href=r.href,
             a_label=r.provision.label,
             b_label=join_labels(r.counterparts),
-            title=" ↔ ".join((r.provision.heading, "; ".join(p.heading for p in r.counterparts))),
+            title=" ↔ ".join(
+                (
+                    isolate_bidi(r.provision.heading),
+                    "; ".join(isolate_bidi(p.heading) for p in r.counterparts),
+                )
+            ),
             added=r.words_added,
             removed=r.words_removed,
             summary=r.summary,
@@ -704,7 +746,7 @@ def _toc(
             chapters.append((chapter, href, []))
         status = statuses.get(prov.key)
         text = prov.number if prov.number not in (None, "preamble") else prov.label
-        title = prov.heading + (f" · {status_label(status)}" if status else "")
+        title = isolate_bidi(prov.heading) + (f" · {status_label(status)}" if status else "")
         chapters[-1][2].append(
             ArticleLinkView(
                 href=f"#{prov.anchor}",
@@ -764,7 +806,7 @@ def _map_view(
                     width=_NODE_WIDTH,
                     height=node_h,
                     href=f"#{prov.anchor}",
-                    title=f"{side.upper()} · {prov.heading} · {status_label(status)}",
+                    title=f"{side.upper()} · {isolate_bidi(prov.heading)} · {status_label(status)}",
                     css=f"nd k-{status.value}" + (" solo" if solo else ""),
                     label=_map_label(prov, i, len(provs)),
                     label_x=x - 10 if side == "a" else x + 10,
@@ -812,7 +854,10 @@ def _map_label(prov: Provision, index: int, count: int) -> str:
 
 
 def _link_title(link: Correspondence) -> str:
-    parts = [f"A {link.a.heading} ↔ B {link.b.heading}", status_label(link.status)]
+    parts = [
+        f"A {isolate_bidi(link.a.heading)} ↔ B {isolate_bidi(link.b.heading)}",
+        status_label(link.status),
+    ]
     if link.moved:
         parts.append("moved")
     parts.append(f"semantic {link.semantic:.2f}")
