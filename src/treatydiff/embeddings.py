@@ -270,19 +270,40 @@ class EmbeddingCache:
         self.directory = directory
         self.path = directory / "embeddings.sqlite3"
         self._conn: sqlite3.Connection | None = None
+        self._disabled = False  # the cache can't be used here (read-only, full disk): run without it
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self.directory.mkdir(parents=True, exist_ok=True)
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is None and not self._disabled:
             try:
-                self._conn = self._open()
-            except sqlite3.DatabaseError:
-                # A damaged cache costs a re-encode, never a failed run.
-                broken = self.path.with_suffix(".corrupt")
-                os.replace(self.path, broken)
-                print(f"warning: embedding cache was corrupt; moved to {broken} and rebuilt", file=sys.stderr)
-                self._conn = self._open()
+                self.directory.mkdir(parents=True, exist_ok=True)
+                try:
+                    self._conn = self._open()
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError) and not self.path.exists():
+                        raise
+                    self._rebuild()
+            except (OSError, sqlite3.Error) as exc:
+                self._give_up(exc)
         return self._conn
+
+    def _rebuild(self) -> None:
+        """A damaged cache costs a re-encode, never a failed run."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        broken = self.path.with_suffix(".corrupt")
+        os.replace(self.path, broken)
+        print(f"warning: embedding cache was corrupt; moved to {broken} and rebuilt", file=sys.stderr)
+        self._conn = self._open()
+
+    def _give_up(self, exc: BaseException) -> None:
+        self._disabled = True
+        self._conn = None
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(
+            f"warning: embedding cache {self.path} can't be used ({reason}); running without it",
+            file=sys.stderr,
+        )
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path)
@@ -298,7 +319,16 @@ class EmbeddingCache:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def get_many(self, model: str, texts: Sequence[str]) -> dict[str, NDArray[np.float32]]:
+        try:
+            return self._get_many(model, texts)
+        except sqlite3.DatabaseError as exc:
+            self._recover(exc)
+            return {}
+
+    def _get_many(self, model: str, texts: Sequence[str]) -> dict[str, NDArray[np.float32]]:
         conn = self._connect()
+        if conn is None:
+            return {}
         by_digest = {self.digest(t): t for t in texts}
         found: dict[str, NDArray[np.float32]] = {}
         keys = list(by_digest)
@@ -316,7 +346,15 @@ class EmbeddingCache:
         return found
 
     def put_many(self, model: str, vectors: dict[str, NDArray[np.float32]]) -> None:
+        try:
+            self._put_many(model, vectors)
+        except sqlite3.DatabaseError as exc:
+            self._recover(exc)
+
+    def _put_many(self, model: str, vectors: dict[str, NDArray[np.float32]]) -> None:
         conn = self._connect()
+        if conn is None:
+            return
         with conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)",
@@ -325,6 +363,16 @@ class EmbeddingCache:
                     for t, v in vectors.items()
                 ],
             )
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """Damage found while reading or writing: rebuild the file, or go on without a cache."""
+        if isinstance(exc, sqlite3.OperationalError):  # locked, read-only, disk full
+            self._give_up(exc)
+            return
+        try:
+            self._rebuild()
+        except (OSError, sqlite3.Error) as again:
+            self._give_up(again)
 
     def close(self) -> None:
         if self._conn is not None:

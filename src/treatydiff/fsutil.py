@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from treatydiff.errors import OutputError
@@ -39,6 +41,7 @@ def atomic_write_text(
     except OSError as exc:
         raise OutputError(f"cannot create directory {target.parent}: {_reason(exc)}") from exc
 
+    _remove_stale_temporaries(target)
     mode = _mode_for(target)
     try:
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -67,6 +70,19 @@ def atomic_write_text(
             raise OutputError(f"cannot write {target}: text is not encodable as {encoding}") from exc
         raise
     _fsync_directory(target.parent)
+
+
+# A temporary this old belongs to a writer that was killed before it could rename or remove
+# it; a live writer's is seconds old.
+STALE_TEMPORARY_SECONDS = 600.0
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    now = time.time()
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime >= STALE_TEMPORARY_SECONDS:
+                leftover.unlink()
 
 
 def _move_into_place(temp_name: str, target: Path, *, overwrite: bool) -> None:
