@@ -108,7 +108,8 @@ def test_embedding_cache_stays_readable_after_every_kill(tmp_path: Path) -> None
         Path({str(ready)!r}).touch()
         k = 0
         while True:
-            batch = {{"text %d" % (k * 200 + i): np.full(384, (k * 200 + i) % 97, np.float32) for i in range(200)}}
+            numbers = range(k * 200, k * 200 + 200)
+            batch = {{"text %d" % n: np.full(384, n % 97, np.float32) for n in numbers}}
             cache.put_many("m", batch)
             k += 1
     """
