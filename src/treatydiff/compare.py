@@ -19,9 +19,10 @@ import numpy as np
 
 from .alignment import Alignment, AlignmentConfig, Group, SideVectors, align, finish_groups
 from .diffing import diff_segments, join_segment_texts, texts_equivalent
-from .embeddings import Embedder, EmbeddingCache, ProgressCallback
+from .embeddings import Embedder, EmbeddingCache, ProgressCallback, language_warnings
 from .errors import EmptyDocumentError
 from .lexical import tfidf_vectors
+from .limits import check_segment_count
 from .records import Comparison, Document, Level, Pair, Segment, Status
 from .segments import segment_document
 
@@ -38,6 +39,7 @@ class CompareOptions:
     local_link_threshold: float = 0.4
     # Outside that context only strong evidence links a paragraph to another article.
     crossing_link_threshold: float = 0.65
+    max_segments: int | None = None  # per document; None: TREATYDIFF_MAX_SEGMENTS or the default
 
 
 def embedding_text(segment: Segment) -> str:
@@ -68,6 +70,7 @@ def compare_documents(
     for seg in (seg_a, seg_b):
         if not seg.segments:
             raise EmptyDocumentError(f"{seg.document.path}: no segments found")
+        check_segment_count(seg.document.path, len(seg.segments), level.value, options.max_segments)
     units_a = seg_a if level == Level.ARTICLE else segment_document(doc_a, Level.ARTICLE)
     units_b = seg_b if level == Level.ARTICLE else segment_document(doc_b, Level.ARTICLE)
 
@@ -105,7 +108,8 @@ def compare_documents(
         "local_link_threshold": options.local_link_threshold,
         "crossing_link_threshold": options.crossing_link_threshold,
     }
-    return Comparison(seg_a, seg_b, level, tuple(pairs), embedder.name, thresholds)
+    warnings = language_warnings([doc_a, doc_b], embedder)
+    return Comparison(seg_a, seg_b, level, tuple(pairs), embedder.name, thresholds, warnings)
 
 
 def assign_to_units(leaves: Sequence[Segment], units: Sequence[Segment]) -> list[int]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import ModelError
+from .records import Document
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -106,6 +107,8 @@ class Embedder(ABC):
 
     name: str = "embedder"
     max_tokens: int = 256  # the model's window in word pieces, special tokens included
+    # The languages the model was trained on (ISO 639-1), or None when unknown or many.
+    languages: frozenset[str] | None = None
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:
@@ -194,6 +197,10 @@ class SentenceTransformerEmbedder(Embedder):
         self.model_ref = model
         self.name = model
         self.device = device
+        # all-MiniLM-L6-v2 was trained on English pairs only.
+        self.languages = (
+            frozenset({"en"}) if model in (DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}") else None
+        )
         self._model: Any = None
         self._tokenizer: Any = None
 
@@ -378,3 +385,26 @@ class EmbeddingCache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def language_warnings(documents: Sequence[Document], embedder: Embedder) -> tuple[str, ...]:
+    """One warning per document in a language the embedder wasn't trained on.
+
+    The document's declared language counts (front matter `language`); without one, the
+    language is guessed from the text.
+    """
+    if embedder.languages is None:
+        return ()
+    from .languages import guess_language, language_name
+
+    read = ", ".join(language_name(code) for code in sorted(embedder.languages))
+    warnings = []
+    for document in documents:
+        declared = document.meta.get("language")
+        code = (declared or guess_language(document.body) or "").split("-")[0].split("_")[0].lower()
+        if code and code not in embedder.languages:
+            warnings.append(
+                f"{document.path} is in {language_name(code)} ({code}), but the model {embedder.name} "
+                f"reads {read} only: its scores for this document are unreliable"
+            )
+    return tuple(warnings)

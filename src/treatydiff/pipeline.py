@@ -18,6 +18,7 @@ from .embeddings import (
 from .errors import InputError
 from .export import comparison_to_json, positions_to_json
 from .fsutil import atomic_write_text
+from .limits import max_input_bytes
 from .positions import PositionsOptions
 from .records import Comparison, Positions, Status, Verdict
 
@@ -56,6 +57,7 @@ def run_compare(
     report_path: Path,
     json_path: Path | None = None,
     progress: ProgressCallback | None = None,
+    max_input_mb: float | None = None,
 ) -> CompareResult:
     """Compare two files and write the HTML report (and the JSON) atomically.
 
@@ -65,7 +67,8 @@ def run_compare(
     from .ingest import read_document
     from .report import render_report
 
-    doc_a, doc_b = read_document(path_a), read_document(path_b)
+    limit = max_input_bytes(max_input_mb)
+    doc_a, doc_b = read_document(path_a, max_bytes=limit), read_document(path_b, max_bytes=limit)
     cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
     try:
         comparison = compare_documents(
@@ -111,6 +114,7 @@ def run_positions(
     report_path: Path,
     json_path: Path | None = None,
     progress: ProgressCallback | None = None,
+    max_input_mb: float | None = None,
 ) -> PositionsResult:
     """Link a news piece's claims to the provisions of each treaty; write the report (and JSON).
 
@@ -121,8 +125,9 @@ def run_positions(
     from .positions import is_news, link_claims
     from .positions_report import render_positions_report
 
-    news = read_document(news_path)
-    treaties = [read_document(p) for p in treaty_paths]
+    limit = max_input_bytes(max_input_mb)
+    news = read_document(news_path, max_bytes=limit)
+    treaties = [read_document(p, max_bytes=limit) for p in treaty_paths]
     if not is_news(news):
         raise InputError(
             f"{news_path} is a {news.kind}, not a news piece or commentary: "

@@ -33,9 +33,10 @@ import numpy as np
 
 from .claims import extract_claims
 from .compare import embedding_text
-from .embeddings import Embedder, EmbeddingCache, ProgressCallback
+from .embeddings import Embedder, EmbeddingCache, ProgressCallback, language_warnings
 from .errors import EmptyDocumentError, InputError
 from .lexical import tfidf_vectors
+from .limits import check_segment_count
 from .records import (
     Claim,
     ClaimVerdict,
@@ -73,6 +74,7 @@ class PositionsOptions:
     partly_threshold: float = 0.33  # at least this: partly addressed; below: not addressed
     top_k: int = 5  # articles listed per claim and treaty
     use_glossary: bool = True
+    max_segments: int | None = None  # per treaty; None: TREATYDIFF_MAX_SEGMENTS or the default
 
     def validate(self) -> PositionsOptions:
         if not 0 <= self.partly_threshold <= self.addressed_threshold <= 1:
@@ -238,6 +240,8 @@ def link_claims(
     options = (options or PositionsOptions()).validate()
     claims = tuple(claims) if claims is not None else extract_claims(news)
     units = [provision_units(t) for t in treaties]
+    for unit in units:
+        check_segment_count(unit.document.path, len(unit.segments), "paragraph", options.max_segments)
     articles = [segment_document(t, Level.ARTICLE) for t in treaties]
     queries = [claim_query(c.focus, use_glossary=options.use_glossary) for c in claims]
     titles = sorted({s.article_title for u in units for s in u.segments if s.article_title})
@@ -274,7 +278,8 @@ def link_claims(
         "addressed_threshold": options.addressed_threshold,
         "partly_threshold": options.partly_threshold,
     }
-    return Positions(news, claims, tuple(units), tuple(verdicts), embedder.name, thresholds)
+    warnings = language_warnings([news, *treaties], embedder)
+    return Positions(news, claims, tuple(units), tuple(verdicts), embedder.name, thresholds, warnings)
 
 
 def _treaty_verdicts(

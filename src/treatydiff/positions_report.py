@@ -130,6 +130,7 @@ class PositionsContext:
     model: str
     thresholds: tuple[tuple[str, str], ...]
     generated_note: str
+    warnings: tuple[str, ...]
     treaties: tuple[TreatyView, ...]
     claims: tuple[ClaimRowView, ...]
     paragraphs: tuple[ParagraphView, ...]
@@ -178,6 +179,7 @@ def build_positions_context(positions: Positions) -> PositionsContext:
         model=positions.model,
         thresholds=tuple((name, f"{value:g}") for name, value in sorted(positions.thresholds.items())),
         generated_note=_generated_note(),
+        warnings=positions.warnings,
         treaties=treaties,
         claims=rows,
         paragraphs=_news_paragraphs(news.text, news.body_start, positions.claims),

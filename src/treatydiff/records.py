@@ -155,6 +155,7 @@ class Comparison:
     pairs: tuple[Pair, ...]  # display order: A's order, with B-only pairs placed by B's order
     model: str
     thresholds: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # e.g. a document in a language the model doesn't read
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,3 +224,4 @@ class Positions:
     verdicts: tuple[tuple[ClaimVerdict, ...], ...]  # [treaty][claim], claims in `claims` order
     model: str
     thresholds: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()

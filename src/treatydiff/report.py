@@ -483,7 +483,7 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
         ),
         export=_export_view(model, comparison),
         change_count=sum(1 for r in rows if "changed" in r.filter_tags.split()),
-        notices=model.notices,
+        notices=(*comparison.warnings, *model.notices),
         csp=content_security_policy(script=script, css=css),
         css=Markup(css),
         script=Markup(script),

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,24 @@ if TYPE_CHECKING:
     from treatydiff.embeddings import ProgressCallback
 
 _GENERATED_MARKERS = (b'<meta name="generator" content="treatydiff', b'"schema": "treatydiff.')
+
+
+MaxSegmentsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-segments",
+        min=1,
+        help="Refuse a document with more segments than this [default: 20000, or $TREATYDIFF_MAX_SEGMENTS].",
+    ),
+]
+MaxInputOption = Annotated[
+    float | None,
+    typer.Option(
+        "--max-input-mb",
+        min=0.001,
+        help="Refuse an input file larger than this many MB [default: 20, or $TREATYDIFF_MAX_INPUT_MB].",
+    ),
+]
 
 
 def fail(message: str) -> typer.Exit:

@@ -13,7 +13,15 @@ from treatydiff.errors import TreatydiffError
 from treatydiff.positions import PositionsOptions
 from treatydiff.records import Level
 
-from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
+from .common import (
+    MaxInputOption,
+    MaxSegmentsOption,
+    default_report_path,
+    fail,
+    may_replace,
+    progress_bar,
+    unit_interval,
+)
 
 if TYPE_CHECKING:
     from treatydiff.records import Comparison
@@ -58,13 +66,15 @@ def refresh_index(corpus: Path | None, reports_dir: Path) -> None:
     write_index(Corpus(corpus), reports_dir)
 
 
-def _news_side(a: str, b: str) -> int | None:
+def _news_side(a: str, b: str, max_input_mb: float | None) -> int | None:
     """0 or 1 if exactly that side is a news piece or commentary; None otherwise."""
     from treatydiff.ingest import read_document
+    from treatydiff.limits import max_input_bytes
     from treatydiff.positions import is_news
 
     try:
-        kinds = [is_news(read_document(path)) for path in (a, b)]
+        limit = max_input_bytes(max_input_mb)
+        kinds = [is_news(read_document(path, max_bytes=limit)) for path in (a, b)]
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
     return kinds.index(True) if kinds.count(True) == 1 else None
@@ -152,6 +162,8 @@ def compare(
             "--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."
         ),
     ] = None,
+    max_segments: MaxSegmentsOption = None,
+    max_input_mb: MaxInputOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
 ) -> None:
     """Compare two documents and write a side-by-side HTML report.
@@ -181,7 +193,7 @@ def compare(
     for target in [report_path, json_path]:
         if target is not None and not may_replace(target, force):
             raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
-    news_side = _news_side(a, b)
+    news_side = _news_side(a, b, max_input_mb)
     if news_side is not None:
         from .positions_cmd import run_and_report
 
@@ -189,13 +201,14 @@ def compare(
         run_and_report(
             news,
             [treaty],
-            PositionsOptions(),
+            PositionsOptions(max_segments=max_segments),
             report_path=report_path,
             json_path=json_path,
             model=model,
             cache_dir=cache_dir,
             no_cache=no_cache,
             quiet=quiet,
+            max_input_mb=max_input_mb,
         )
         if formats:
             typer.echo("note: --format applies to comparisons of two texts; no change list written", err=True)
@@ -215,6 +228,7 @@ def compare(
         ),
         local_link_threshold=local_threshold,
         crossing_link_threshold=crossing_threshold,
+        max_segments=max_segments,
     )
     try:
         with progress_bar(quiet) as progress:
@@ -228,9 +242,12 @@ def compare(
                 report_path=report_path,
                 json_path=json_path,
                 progress=progress,
+                max_input_mb=max_input_mb,
             )
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
+    for warning in result.comparison.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     written = []
     try:
         written = write_change_lists(result.comparison, report_path, formats or [])

@@ -10,17 +10,29 @@ import typer
 from treatydiff.errors import TreatydiffError
 from treatydiff.positions import PositionsOptions
 
-from .common import default_report_path, fail, may_replace, progress_bar, unit_interval
+from .common import (
+    MaxInputOption,
+    MaxSegmentsOption,
+    default_report_path,
+    fail,
+    may_replace,
+    progress_bar,
+    unit_interval,
+)
 
 _DEFAULTS = PositionsOptions()
 
 
-def positions_options(addressed: float, partly: float, top: int) -> PositionsOptions:
+def positions_options(
+    addressed: float, partly: float, top: int, max_segments: int | None
+) -> PositionsOptions:
     if partly > addressed:
         raise fail(f"--partly-threshold ({partly}) must not exceed --addressed-threshold ({addressed})")
     if top < 1:
         raise fail("--top must be at least 1")
-    return PositionsOptions(addressed_threshold=addressed, partly_threshold=partly, top_k=top)
+    return PositionsOptions(
+        addressed_threshold=addressed, partly_threshold=partly, top_k=top, max_segments=max_segments
+    )
 
 
 def check_outputs(report_path: Path, json_path: Path | None, force: bool) -> None:
@@ -44,6 +56,7 @@ def run_and_report(
     cache_dir: Path | None,
     no_cache: bool,
     quiet: bool,
+    max_input_mb: float | None = None,
 ) -> None:
     """Run the positions job and print what it wrote; library errors become one line."""
     from treatydiff.pipeline import run_positions
@@ -60,9 +73,12 @@ def run_and_report(
                 report_path=report_path,
                 json_path=json_path,
                 progress=progress,
+                max_input_mb=max_input_mb,
             )
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
+    for warning in result.positions.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if not quiet:
         typer.echo(result.summary_line())
         typer.echo(f"report: {result.report_path}")
@@ -128,6 +144,8 @@ def positions(
             "--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."
         ),
     ] = None,
+    max_segments: MaxSegmentsOption = None,
+    max_input_mb: MaxInputOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
 ) -> None:
     """Find the claims of a news piece and check each against the provisions of one or more treaties.
@@ -139,7 +157,7 @@ def positions(
     """
     from .compare_cmd import refresh_index, resolve_document
 
-    options = positions_options(addressed_threshold, partly_threshold, top)
+    options = positions_options(addressed_threshold, partly_threshold, top, max_segments)
     news_path = resolve_document(news, corpus)
     treaty_paths = [resolve_document(t, corpus) for t in treaties]
     report_path = output or default_report_path(news_path, treaty_paths[0]).with_suffix(".positions.html")
@@ -154,6 +172,7 @@ def positions(
         cache_dir=cache_dir,
         no_cache=no_cache,
         quiet=quiet,
+        max_input_mb=max_input_mb,
     )
     if output is None:
         try:

@@ -36,7 +36,9 @@ HTML_SUFFIXES = (".html", ".htm")
 SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, ".pdf", ".docx")
 
 
-def convert_path(path: str | os.PathLike[str], *, kind: str | None = None) -> Converted:
+def convert_path(
+    path: str | os.PathLike[str], *, kind: str | None = None, max_bytes: int | None = None
+) -> Converted:
     """Convert a file to canonical Markdown, by its type.
 
     `.md`/`.txt` documents are read as they are (front matter included), except a raw
@@ -44,6 +46,7 @@ def convert_path(path: str | os.PathLike[str], *, kind: str | None = None) -> Co
     no article headings — which is cleaned of the scraping debris.
     """
     from treatydiff.errors import InputError
+    from treatydiff.limits import check_input_size
 
     source = Path(path)
     suffix = source.suffix.lower()
@@ -51,6 +54,7 @@ def convert_path(path: str | os.PathLike[str], *, kind: str | None = None) -> Co
         raise InputError(f"no such file: {source}")
     if source.is_dir():
         raise InputError(f"{source} is a directory, not a file")
+    check_input_size(source, max_bytes)
     if suffix in TEXT_SUFFIXES:
         return _convert_text(source, kind)
     if suffix in HTML_SUFFIXES:
@@ -97,20 +101,21 @@ def _convert_text(source: Path, kind: str | None) -> Converted:
     return Converted(body + "\n", meta, "markdown" if source.suffix.lower() != ".txt" else "text")
 
 
-def read_document(path: str | os.PathLike[str]) -> Document:
+def read_document(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Document:
     """A file as the comparison reads it: cleaned and converted exactly as `add` would store it.
 
     Markdown and text files that need no cleaning are read as they are, so offsets index
     the file itself. A raw scraped page, an HTML page, a PDF or a Word file is converted,
     and the document is the text `corpus add` would write for it (front matter included);
-    `meta["converter"]` then names the converter.
+    `meta["converter"]` then names the converter. A file over the input limit
+    (`treatydiff.limits`) is refused before it is read.
     """
     from dataclasses import replace
 
     from treatydiff.corpus import canonical_text
     from treatydiff.documents import load_document, parse_document
 
-    converted = convert_path(path)
+    converted = convert_path(path, max_bytes=max_bytes)
     if converted.converter in ("markdown", "text"):
         return load_document(path)
     document = parse_document(canonical_text(converted), path=str(path))
