@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
+from .errors import InputError
 from .records import (
     ClaimVerdict,
     Comparison,
+    Level,
     Pair,
     Positions,
     ProvisionLink,
     Segment,
     SegmentedDocument,
+    Status,
     Verdict,
 )
 
@@ -78,6 +82,138 @@ def _pair_dict(p: Pair) -> dict[str, Any]:
         "words_added": p.diff.words_added if p.diff else 0,
         "words_removed": p.diff.words_removed if p.diff else 0,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading an alignment export back
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportedSegment:
+    id: str
+    label: str
+    kind: str
+    article: str | None
+    article_title: str | None
+    path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ExportedDocument:
+    title: str
+    short_title: str
+    source: str
+    path: str
+    kind: str
+    language: str
+    segments: tuple[ExportedSegment, ...]
+
+
+@dataclass(frozen=True)
+class ExportedPair:
+    id: str
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+    status: Status
+    moved: bool
+    score: float
+    semantic: float
+    lexical: float
+    words_added: int
+    words_removed: int
+
+
+@dataclass(frozen=True)
+class AlignmentExport:
+    """A `treatydiff.alignment/1` file as typed records, for tools that read the export."""
+
+    level: Level
+    model: str
+    thresholds: dict[str, float]
+    a: ExportedDocument
+    b: ExportedDocument
+    pairs: tuple[ExportedPair, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The export's dictionary again: `read_alignment(json.dumps(d)).to_dict() == d`."""
+        data = asdict(self)  # tuples stay tuples: JSON has lists
+        for side in ("a", "b"):
+            data[side]["segments"] = [{**s, "path": list(s["path"])} for s in data[side]["segments"]]
+        data["pairs"] = [
+            {**p, "a": list(p["a"]), "b": list(p["b"]), "status": p["status"].value} for p in data["pairs"]
+        ]
+        return {"schema": SCHEMA, **data, "level": self.level.value}
+
+
+def read_alignment(text: str) -> AlignmentExport:
+    """Parse a `treatydiff.alignment/1` export.
+
+    Raises:
+        InputError: not JSON, another schema, or a field missing or of the wrong type.
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"not a JSON file ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        found = data.get("schema") if isinstance(data, dict) else type(data).__name__
+        raise InputError(f"not a {SCHEMA} export (schema {found!r})")
+    try:
+        return AlignmentExport(
+            level=Level(data["level"]),
+            model=str(data["model"]),
+            thresholds={str(k): float(v) for k, v in data["thresholds"].items()},
+            a=_read_document(data["a"]),
+            b=_read_document(data["b"]),
+            pairs=tuple(_read_pair(p) for p in data["pairs"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"malformed {SCHEMA} export: {type(exc).__name__}: {exc}") from None
+
+
+def _read_document(data: dict[str, Any]) -> ExportedDocument:
+    segments = tuple(
+        ExportedSegment(
+            id=str(s["id"]),
+            label=str(s["label"]),
+            kind=str(s["kind"]),
+            article=s["article"],
+            article_title=s["article_title"],
+            path=tuple(str(p) for p in s["path"]),
+            text=str(s["text"]),
+            start=int(s["start"]),
+            end=int(s["end"]),
+        )
+        for s in data["segments"]
+    )
+    return ExportedDocument(
+        title=str(data["title"]),
+        short_title=str(data["short_title"]),
+        source=str(data["source"]),
+        path=str(data["path"]),
+        kind=str(data["kind"]),
+        language=str(data["language"]),
+        segments=segments,
+    )
+
+
+def _read_pair(data: dict[str, Any]) -> ExportedPair:
+    return ExportedPair(
+        id=str(data["id"]),
+        a=tuple(str(x) for x in data["a"]),
+        b=tuple(str(x) for x in data["b"]),
+        status=Status(data["status"]),
+        moved=bool(data["moved"]),
+        score=float(data["score"]),
+        semantic=float(data["semantic"]),
+        lexical=float(data["lexical"]),
+        words_added=int(data["words_added"]),
+        words_removed=int(data["words_removed"]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
