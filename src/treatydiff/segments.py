@@ -31,9 +31,13 @@ from treatydiff.sentences import split_sentences
 # Heading recognition
 # ---------------------------------------------------------------------------------------------
 
-_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_MD_TITLE_HEADING = re.compile(r"^(#{1,6})[ \t]*([^#\s].*?)[ \t]*$")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
+# The closing `#`s and trailing blanks are cut in Python (`_md_heading_text`): a lazy group
+# before `[ \t]*$` took quadratic time on a long run of tabs.
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")
+_MD_TITLE_HEADING = re.compile(r"^(#{1,6})[ \t]*([^#\s].*)$")
+# Emphasis spans at most ~200 characters (a title's length): unbounded, every `*` of a line
+# full of unclosed ones (`*a *a *a …`) scanned to the line end, in quadratic time.
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.{0,200}?\S)?)\1")
 _ROMAN_UPPER = r"(?-i:[IVXLC]{1,7})"
 
 _ARTICLE_HEADING = re.compile(
@@ -87,6 +91,15 @@ def _strip_emphasis(text: str) -> str:
     return _EMPHASIS.sub(r"\2", text)
 
 
+def _md_heading_text(rest: str) -> str:
+    """The text of a Markdown heading after `# `: without trailing blanks or a closing `#` run."""
+    text = rest.rstrip(" \t")
+    head = text.rstrip("#")
+    if head and head[-1] in " \t":  # a closing run needs a blank before it: `# C#` stays
+        text = head.rstrip(" \t")
+    return text
+
+
 def _split_rest(rest: str, *, lenient: bool) -> tuple[bool, str | None]:
     """Parse what follows `KEYWORD N`: ("", "–  title", ". title").
 
@@ -106,7 +119,10 @@ def _split_rest(rest: str, *, lenient: bool) -> tuple[bool, str | None]:
 
 def _match_keyword_heading(text: str, *, lenient: bool, md_level: int | None) -> _HeadingInfo | None:
     """Recognise `Article 2 – Illegal access`, `CHAPTER II`, `Preamble`, `Annex` (whole line)."""
-    text = _strip_emphasis(text.strip())
+    text = text.strip()
+    if not text.lstrip("*_")[:1].isupper():  # cheap: no heading, whatever emphasis is stripped
+        return None
+    text = _strip_emphasis(text)
     if not text or not text[0].isupper():
         return None
     if match := _PREAMBLE_HEADING.match(text):
@@ -122,7 +138,10 @@ def _match_keyword_heading(text: str, *, lenient: bool, md_level: int | None) ->
         if pattern is _ARTICLE_HEADING:
             kind = "article"
         elif pattern is _DIVISION_HEADING:
-            kind = _DIVISION_KEYWORDS[keyword.lower()]
+            # IGNORECASE matches "Tıtle" (dotless ı) and "ſection" too: no keyword, no heading.
+            if (division := _DIVISION_KEYWORDS.get(keyword.lower())) is None:
+                return None
+            kind = division
         else:
             kind = "appendix"
         number = " ".join(match["num"].split()) if match["num"] else None
@@ -135,7 +154,7 @@ def _match_heading(line: str) -> _HeadingInfo | None:
     md = _MD_HEADING.match(line)
     if md:
         level = len(md[1])
-        text = _strip_emphasis(md[2]).strip()
+        text = _strip_emphasis(_md_heading_text(md[2])).strip()
         info = _match_keyword_heading(text, lenient=True, md_level=level)
         if info is not None:
             return info
@@ -319,7 +338,7 @@ def _md_title_heading(lines: list[_Line], index: int, level: int) -> tuple[int, 
     match = _MD_TITLE_HEADING.match(lines[index].text)
     if not match or len(match[1]) <= level:
         return None
-    title = _strip_emphasis(match[2]).strip()
+    title = _strip_emphasis(match[2].rstrip(" \t")).strip()
     if not title or _match_keyword_heading(title, lenient=True, md_level=None) is not None:
         return None
     return index + 1, title
@@ -428,7 +447,7 @@ class _Node:
     dash_children: int = 0
 
 
-def _alpha_type(marker: _Marker, stack: list[_Node], upcoming: list[_Marker]) -> str:
+def _alpha_type(marker: _Marker, stack: list[_Node], next_alpha: _Marker | None) -> str:
     """Decide whether an `i`, `v` or `x` marker is a letter or a roman numeral.
 
     After `h)` comes the letter `i)`; after `iv.` the roman `v.`. A following `ii` of the
@@ -440,7 +459,6 @@ def _alpha_type(marker: _Marker, stack: list[_Node], upcoming: list[_Marker]) ->
     if value not in "ivx":
         return "letter"
     successor = _int_to_roman(_roman_to_int(value) + 1)
-    next_alpha = next((m for m in upcoming if m.family == "alpha"), None)
     if next_alpha is not None and next_alpha.value == successor and next_alpha.shape == marker.shape:
         return "roman"
     letters = [node for node in stack if node.type == "letter"]
@@ -747,6 +765,14 @@ class _Outliner:
 def _article_units(article: _Article, texts: list[str]) -> list[_Unit]:
     """Number the blocks of one article: ids, labels and paths from their markers."""
     markers = [_parse_marker(text) for text in texts]
+    # The next letter or roman marker after each block, found in one pass from the end (the
+    # markers after every block, listed anew for each, took quadratic time).
+    next_alpha: list[_Marker | None] = [None] * len(markers)
+    following: _Marker | None = None
+    for index in range(len(markers) - 1, -1, -1):
+        next_alpha[index] = following
+        if (found := markers[index]) is not None and found.family == "alpha":
+            following = found
     numberer = _ArticleNumberer(article, single=len(texts) == 1 and markers[0] is None)
     units = []
     for index, (block, text) in enumerate(zip(article.blocks, texts, strict=True)):
@@ -754,8 +780,7 @@ def _article_units(article: _Article, texts: list[str]) -> list[_Unit]:
         if marker is None:
             units.append(numberer.unmarked(block))
         else:
-            upcoming = [m for m in markers[index + 1 :] if m is not None]
-            units.append(numberer.marked(block, marker, upcoming))
+            units.append(numberer.marked(block, marker, next_alpha[index]))
     return units
 
 
@@ -796,10 +821,10 @@ class _ArticleNumberer:
         suffix = f", para. {position}"
         return self._unit(block, "paragraph", f"p{position}", suffix, f"para. {position}", has_text=True)
 
-    def marked(self, block: _BlockItem, marker: _Marker, upcoming: list[_Marker]) -> _Unit:
+    def marked(self, block: _BlockItem, marker: _Marker, next_alpha: _Marker | None) -> _Unit:
         node_type = marker.family
         if node_type == "alpha":
-            node_type = _alpha_type(marker, self.stack, upcoming)
+            node_type = _alpha_type(marker, self.stack, next_alpha)
         while self.stack and _RANK[self.stack[-1].type] >= _RANK[node_type]:
             self.stack.pop()
         if node_type == "dash":
@@ -920,12 +945,14 @@ def _emit(document: Document, outline: _Outline, level: Level) -> list[Segment]:
 def _finalise(segments: list[Segment]) -> tuple[Segment, ...]:
     """Number segments in document order and make every id unique (`~2`, `~3` suffixes)."""
     used: set[str] = set()
+    copies: Counter[str] = Counter()  # the last suffix given to each id: counting from 1 again was quadratic
     final = []
     for order, segment in enumerate(segments):
-        segment_id, copy = segment.id, 1
+        segment_id, copy = segment.id, copies[segment.id] or 1
         while segment_id in used:
             copy += 1
             segment_id = f"{segment.id}~{copy}"
+        copies[segment.id] = copy
         used.add(segment_id)
         final.append(replace(segment, id=segment_id, order=order))
     return tuple(final)
@@ -939,6 +966,20 @@ def _parse_level(level: Level | str) -> Level:
     except ValueError:
         choices = ", ".join(item.value for item in Level)
         raise ConfigError(f"unknown segmentation level {level!r}; expected one of: {choices}") from None
+
+
+def _whole_text(doc: Document) -> list[Segment]:
+    """A text too short to have structure ("Cybercrime"), read as a title: one segment after all.
+
+    Only when the body has no Markdown heading: a file of headings alone has no text.
+    """
+    body = doc.text[doc.body_start :]
+    stripped = body.strip()
+    if not stripped or any(line.lstrip().startswith("#") for line in body.splitlines()):
+        return []
+    start = doc.body_start + body.index(stripped[0])
+    end = start + len(stripped)
+    return [Segment("p1", "Paragraph 1", "text", None, (), doc.text[start:end], start, end)]
 
 
 def segment_document(doc: Document, level: Level | str) -> SegmentedDocument:
@@ -959,6 +1000,8 @@ def segment_document(doc: Document, level: Level | str) -> SegmentedDocument:
     parsed_level = _parse_level(level)
     outline = _Outliner(doc, _scan(doc.text, doc.body_start)).build()
     segments = _finalise(_emit(doc, outline, parsed_level))
+    if not segments:
+        segments = tuple(_whole_text(doc))
     if not segments:
         raise EmptyDocumentError(f"{doc.path}: no text to segment at {parsed_level.value} level")
     return SegmentedDocument(doc, parsed_level, segments, tuple(outline.headings))
