@@ -23,6 +23,7 @@ Speakers are resolved through the piece: "the ministry" is the last speaker whos
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ MIN_CLAIM_WORDS = 3  # a focus shorter than this is a fragment, not a claim
 MAX_SPEAKER_WORDS = 9
 MIN_ASIDE_WORDS = 3  # a parenthetical with fewer words is an acronym or a gloss: "(CII)"
 MIN_LIST_ITEMS = 3  # "including A, B and C" is a list of demands; "including A and B" is not split
+MAX_KNOWN_NAMES = 200  # speakers and bodies a mention is resolved against: the most recent ones
 
 _REPORTING = (
     r"said|says|say|added|adds|noted|notes|stated|states|explained|explains|highlighted|highlights|"
@@ -453,10 +455,14 @@ def paragraph_statements(
             span = _trim_claim(text, quote.start + s, quote.start + e)
             if span:
                 statements.append(Statement(*span, "quote", mention, _sentence_of(sentences, span[0])))
+    closes = [quote.close for quote in quotes]
     for sentence in sentences:
-        if not _mostly_unquoted(sentence, quotes):
+        # Only the quotes in the sentence: looking at every quote of the paragraph for every
+        # sentence took quadratic time.
+        near = _quotes_within(quotes, closes, *sentence)
+        if not _mostly_unquoted(sentence, near):
             continue
-        found = sentence_statements(text, *sentence, quotes, commentary=commentary)
+        found = sentence_statements(text, *sentence, near, commentary=commentary)
         if not found:
             # "Olsen spoke after a meeting (the bloc will not sign …, she said) that ran …"
             for aside_start, aside_end in _asides(text, *sentence):
@@ -490,10 +496,22 @@ def _quote_attribution(
 
 
 def _sentence_of(sentences: Sequence[tuple[int, int]], offset: int) -> tuple[int, int]:
-    for sentence in sentences:
-        if sentence[0] <= offset < sentence[1]:
-            return sentence
+    # Sentences are in order and never overlap: a binary search (a scan per quote was quadratic).
+    index = bisect_right(sentences, offset, key=lambda sentence: sentence[0]) - 1
+    if index >= 0 and offset < sentences[index][1]:
+        return sentences[index]
     return sentences[-1] if sentences else (offset, offset)
+
+
+def _quotes_within(quotes: Sequence[Quote], closes: Sequence[int], start: int, end: int) -> list[Quote]:
+    """The quotes that overlap text[start:end]; `quotes` are in order and never overlap, and
+    `closes` holds their `close` offsets."""
+    index = bisect_right(closes, start)
+    found = []
+    while index < len(quotes) and quotes[index].open < end:
+        found.append(quotes[index])
+        index += 1
+    return found
 
 
 def _mostly_unquoted(sentence: tuple[int, int], quotes: Sequence[Quote]) -> bool:
@@ -902,10 +920,12 @@ class SpeakerResolver:
     """Resolves mentions to the speakers and bodies named earlier in the piece."""
 
     def __init__(self, text: str = "", default: str | None = None) -> None:
-        # (offset, canonical name), in the order they were last mentioned
-        self.seen: list[tuple[int, str]] = [
-            (m.start(), _strip_article(m.group())) for m in _ORGANISATION.finditer(text)
-        ]
+        # bodies named in the text, in order; each is known from its offset on
+        self.named = [(m.start(), _strip_article(m.group())) for m in _ORGANISATION.finditer(text)]
+        self.reached = 0  # how many of `named` are known
+        # name -> the offsets (ascending) where it was named, as a body or as a speaker
+        self.seen: dict[str, list[int]] = {}
+        self.words: dict[str, set[str]] = {}  # name -> its content words, singular
         self.speakers: set[str] = set()
         self.alias: dict[str, str] = {}  # a name as printed -> the speaker it was resolved to
         self.roles: dict[str, set[str]] = {}  # name -> role words of its appositive
@@ -921,8 +941,7 @@ class SpeakerResolver:
         first_person = re.match(r"(?i)^we\s+(?:at|of|,)\s*(?P<who>.+)$", name)
         if first_person:  # "We at Civic Tech Watch"
             return self.default or self._touch(_strip_article(first_person.group("who")), offset)
-        seen = [(o, self.alias.get(n, n)) for o, n in self.seen]
-        before = sorted((o, n) for o, n in seen if o < offset or n in self.speakers)
+        before = self._before(offset)
         if lowered in _PRONOUNS:
             if lowered in {"we", "i"} and self.default:
                 return self.default
@@ -931,9 +950,11 @@ class SpeakerResolver:
         head = _singular(_head_word(name))
         content = _content_words(name)
         described = not any(w[0].isupper() for w in _NAME_TOKEN.findall(name))  # "the ministry"
+        wanted = {_singular(w) for w in content}
         for _, known in reversed(before):
-            known_words = {_singular(w) for w in _content_words(known)}
-            if content and {_singular(w) for w in content} <= known_words:  # "Olsen", "the Ministry"
+            if (known_words := self.words.get(known)) is None:
+                known_words = self.words[known] = {_singular(w) for w in _content_words(known)}
+            if content and wanted <= known_words:  # "Olsen", "the Ministry"
                 self.alias.setdefault(name, known)
                 return self._touch(known, offset)
             if described and (
@@ -945,9 +966,34 @@ class SpeakerResolver:
         self.roles.setdefault(name, set()).update(roles)
         return self._touch(name, offset)
 
+    def _before(self, offset: int) -> list[tuple[int, str]]:
+        """(offset, name) of the names known at `offset`, aliases resolved, in order: bodies named
+        before it and speakers, each once, at its last offset (earlier ones never change what is
+        found first), and only the `MAX_KNOWN_NAMES` most recent: with every mention of every
+        name, a long piece of short quotes by different speakers took quadratic time."""
+        while self.reached < len(self.named) and self.named[self.reached][0] < offset:
+            at, name = self.named[self.reached]
+            insort(self.seen.setdefault(name, []), at)
+            self.reached += 1
+        if len(self.seen) > 2 * MAX_KNOWN_NAMES:
+            recent = sorted(self.seen, key=lambda name: self.seen[name][-1])[-MAX_KNOWN_NAMES:]
+            self.seen = {name: self.seen[name] for name in recent}
+        latest: dict[str, int] = {}
+        for printed, offsets in self.seen.items():
+            name = self.alias.get(printed, printed)
+            if name in self.speakers:
+                at = offsets[-1]
+            elif (index := bisect_left(offsets, offset)) > 0:
+                at = offsets[index - 1]
+            else:
+                continue
+            if at > latest.get(name, -1):
+                latest[name] = at
+        return sorted((at, name) for name, at in latest.items())
+
     def _touch(self, name: str, offset: int) -> str:
         self.speakers.add(name)
-        self.seen.append((offset, name))
+        insort(self.seen.setdefault(name, []), offset)
         return name
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import reprlib
 from pathlib import Path
 
 import yaml
@@ -29,15 +30,26 @@ SUPPORTED_EXTENSIONS = (".md", ".markdown", ".txt")
 DEFAULT_KIND = "treaty"
 DEFAULT_LANGUAGE = "en"
 MAX_TITLE_CHARS = 200
+MAX_META_CHARS = 10_000  # a front-matter value is cut here
 # A body with this many prose paragraphs and no articles is taken for a news piece.
 _NEWS_MIN_PARAGRAPHS = 3
 _PROSE_MIN_WORDS = 8
 
+# PyYAML's scanner takes quadratic time in the depth of `[[[…` (2,000 levels: seconds) before
+# its parser runs out of stack: deeper front matter is refused up front.
+_MAX_FLOW_DEPTH = 100
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 _FRONT_MATTER_OPEN = re.compile(r"---[ \t]*\n")
 _FRONT_MATTER_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$\n?", re.MULTILINE)
-_MD_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# Trailing blanks and `#`s are cut in Python: a lazy group before `[ \t#]*$` took quadratic
+# time on a long run of tabs.
+_MD_TITLE = re.compile(r"^#[ \t]+(.+)$", re.MULTILINE)
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
+# At most ~200 characters (a title's length): unbounded, `*a *a *a …` took quadratic time.
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.{0,200}?\S)?)\1")
+_BOUNDED_REPR = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+_BOUNDED_REPR.maxlevel, _BOUNDED_REPR.maxdict, _BOUNDED_REPR.maxlist = 3, 20, 20
+_BOUNDED_REPR.maxstring = _BOUNDED_REPR.maxother = 1000
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Control bytes that never occur in text files (everything below 0x20 but \t \n \f \r, and ESC).
@@ -206,27 +218,72 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, str], int]:
         # A lone `---` with no closing line is a Markdown rule, not front matter.
         return {}, 0
     source = text[opening.end() : closing.start()]
+    if _flow_depth(source) > _MAX_FLOW_DEPTH:
+        raise InputError(f"{path}: the front matter can't be read (it nests too deeply)")
     try:
         loaded = yaml.safe_load(source)
     except yaml.YAMLError as error:
         where = getattr(error, "problem_mark", None)
         line = f" (line {where.line + 2})" if where is not None else ""
         raise InputError(f"{path}: the front matter is not valid YAML{line}") from error
+    except (RecursionError, ValueError) as error:
+        # PyYAML recurses once per nesting level, and its int() and date() raise ValueError
+        # (a number of over 4,300 digits, a date such as 2024-13-45).
+        raise InputError(f"{path}: the front matter can't be read ({_yaml_reason(error)})") from error
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
         raise InputError(f"{path}: the front matter is not a mapping of keys to values")
-    return {str(key): _meta_value(value) for key, value in loaded.items()}, closing.end()
+    try:
+        return {str(key): _meta_value(value) for key, value in loaded.items()}, closing.end()
+    except ValueError as error:  # str() of an int of over 4,300 digits (`0b1111…` loads as one)
+        raise InputError(f"{path}: the front matter can't be read (a number is too long)") from error
+
+
+def _flow_depth(source: str) -> int:
+    """How deep `[` and `{` nest in a YAML source (quotes not minded: an upper bound)."""
+    depth = deepest = 0
+    for bracket in _FLOW_BRACKETS.finditer(source):
+        depth = depth + 1 if bracket.group() in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _yaml_reason(error: Exception) -> str:
+    if isinstance(error, RecursionError):
+        return "it nests too deeply"
+    return " ".join(str(error).split())[:120] or type(error).__name__
 
 
 def _meta_value(value: object) -> str:
-    """Front-matter values are kept as strings; lists become comma-separated."""
+    """Front-matter values are kept as strings; lists become comma-separated.
+
+    YAML aliases let a few lines nest lists exponentially deep, or make a list contain
+    itself: lists are flattened without recursion and the string is cut at `MAX_META_CHARS`.
+    """
+    parts: list[str] = []
+    size = steps = 0
+    stack = [value]
+    while stack and size < MAX_META_CHARS and steps < MAX_META_CHARS:
+        item = stack.pop()
+        steps += 1
+        if isinstance(item, (list, tuple)):
+            stack.extend(reversed(item))
+            continue
+        text = _meta_scalar(item)
+        parts.append(text)
+        size += len(text) + 2
+    return ", ".join(parts)[:MAX_META_CHARS]
+
+
+def _meta_scalar(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_meta_value(item) for item in value)
+    if isinstance(value, dict):
+        # str() of a mapping repeats every shared (aliased) child: bounded, like the lists.
+        return _BOUNDED_REPR.repr(value)
     return str(value)
 
 
@@ -236,7 +293,8 @@ def _title_from_body(body: str) -> str | None:
     is not a bare URL."""
     heading = _MD_TITLE.search(body)
     if heading:
-        return _strip_emphasis(heading.group(1)).strip()[:MAX_TITLE_CHARS] or None
+        text = heading.group(1).rstrip(" \t#") or heading.group(1)[:1]
+        return _strip_emphasis(text).strip()[:MAX_TITLE_CHARS] or None
     for line in _title_block(body):
         if _INSTRUMENT_TITLE.match(line):
             return line

@@ -11,6 +11,7 @@ Scraped news glues sentences together (`added.On March 27`); those are split too
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 # Full stops after these never end a sentence (compared in lower case).
 _ABBREVIATIONS = frozenset(
@@ -105,6 +106,9 @@ _TERMINATORS = re.compile(r"[.!?…]+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
 _OPENERS = "\"“„‘'«([{"
 _STRAIGHT_QUOTE = '"'
+# A word longer than this is no abbreviation, initial or list marker, so the word before a
+# full stop is looked for no further back (to the block start, "x.x.x.…" took quadratic time).
+_MAX_TOKEN = 64
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -129,8 +133,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of text[start:end], a stretch without blank lines."""
     cuts = [start]
+    # Offsets of the straight quotes, to tell an opening one from a closing one by counting
+    # (counting from the block start at every terminator took quadratic time).
+    quotes = [match.start() for match in re.finditer(_STRAIGHT_QUOTE, text[start:end])]
     for terminator in _TERMINATORS.finditer(text, start, end):
-        cut = _sentence_end(text, start, end, terminator.start(), terminator.end())
+        cut = _sentence_end(text, start, end, terminator.start(), terminator.end(), quotes)
         if cut is not None:
             cuts.append(cut)
     cuts.append(end)
@@ -142,9 +149,14 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _sentence_end(text: str, block_start: int, end: int, term_start: int, term_end: int) -> int | None:
-    """Offset where the sentence ending with text[term_start:term_end] stops, or None if it goes on."""
-    pos = _skip_closers(text, block_start, end, term_end)
+def _sentence_end(
+    text: str, block_start: int, end: int, term_start: int, term_end: int, quotes: list[int]
+) -> int | None:
+    """Offset where the sentence ending with text[term_start:term_end] stops, or None if it goes on.
+
+    `quotes` holds the offsets of the block's straight quotes, relative to `block_start`.
+    """
+    pos = _skip_closers(text, block_start, end, term_end, quotes)
     if pos >= end:
         return None
     token = _token_before(text, block_start, term_start)
@@ -170,7 +182,7 @@ def _sentence_end(text: str, block_start: int, end: int, term_start: int, term_e
     return None
 
 
-def _skip_closers(text: str, block_start: int, end: int, pos: int) -> int:
+def _skip_closers(text: str, block_start: int, end: int, pos: int, quotes: list[int]) -> int:
     """Move past closing quotes and brackets that belong to the sentence before."""
     while pos < end:
         char = text[pos]
@@ -178,7 +190,7 @@ def _skip_closers(text: str, block_start: int, end: int, pos: int) -> int:
             pos += 1
         elif char == _STRAIGHT_QUOTE:
             # A straight quote closes only if one is open: count them from the block start.
-            if text.count(_STRAIGHT_QUOTE, block_start, pos) % 2 == 1:
+            if bisect_left(quotes, pos - block_start) % 2 == 1:
                 pos += 1
             else:
                 break
@@ -192,7 +204,8 @@ def _skip_closers(text: str, block_start: int, end: int, pos: int) -> int:
 def _token_before(text: str, block_start: int, term_start: int) -> str:
     """The word right before a terminator, without opening punctuation: "(e.g" -> "e.g"."""
     left = term_start
-    while left > block_start and not text[left - 1].isspace():
+    stop = max(block_start, term_start - _MAX_TOKEN)
+    while left > stop and not text[left - 1].isspace():
         left -= 1
     return text[left:term_start].lstrip(_OPENERS)
 

@@ -30,6 +30,7 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
 MAX_RATIO = 100  # uncompressed / compressed …
 RATIO_FLOOR = 2 * 1024 * 1024  # … once the archive unpacks to more than this
 MAX_MEMBERS = 10_000
+MAX_LIST_NUMBER = 32_767  # the largest list number Word shows
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected .docx, or an old .doc
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -200,7 +201,9 @@ def _roman(value: int, upper: bool) -> str:
 
 
 def _format_number(value: int, number_format: str) -> str:
-    if value <= 0:
+    # Past Word's own limit a counter is shown in digits: letters and roman numerals of a
+    # `w:start` of 10**12 would be strings of that length, built one numeral at a time.
+    if value <= 0 or value > MAX_LIST_NUMBER:
         return str(value)
     if number_format in ("lowerLetter", "upperLetter"):
         return _letters(value, number_format == "upperLetter")

@@ -173,9 +173,12 @@ def _absolute_url(value: object, base: str | None) -> str:
     if not isinstance(value, str) or not value.strip():
         return ""
     value = value.strip()
-    if base and not urlsplit(value).scheme:
-        value = urljoin(base, value)
-    parts = urlsplit(value)
+    try:
+        if base and not urlsplit(value).scheme:
+            value = urljoin(base, value)
+        parts = urlsplit(value)
+    except ValueError:  # "http://[": an invalid IPv6 host
+        return ""
     return value if parts.scheme in ("http", "https") and parts.netloc else ""
 
 

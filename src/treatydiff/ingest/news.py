@@ -87,14 +87,16 @@ _TIME = (
 )
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
+# ASCII: under IGNORECASE alone, "ſeptember" and "aprıl" match the month names but are no
+# keys of `_MONTHS`.
 _DATE_FORMS = (
     re.compile(
         r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
         r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?$"
     ),
-    re.compile(rf"^{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}{_TIME}$", re.I),  # 29 March 2024, 05:52 GMT
-    re.compile(rf"^{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}$", re.I),  # March 29, 2024
-    re.compile(rf"^(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.(?P<year>\d{{4}}){_TIME}$", re.I),
+    re.compile(rf"^{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+{_YEAR}{_TIME}$", re.I | re.A),  # 29 March 2024, 05:52 GMT
+    re.compile(rf"^{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}{_TIME}$", re.I | re.A),  # March 29, 2024
+    re.compile(rf"^(?P<day>\d{{1,2}})\.(?P<month>\d{{1,2}})\.(?P<year>\d{{4}}){_TIME}$", re.I | re.A),
 )
 _DATE_LABEL = re.compile(
     r"^(?P<label>(?:first\s+)?published(?:\s+on)?|posted(?:\s+on)?|date|dated|created|"
@@ -264,7 +266,10 @@ def _source_url(lines: Sequence[_Line]) -> str:
 
 
 def _domain(url: str) -> str:
-    host = urlsplit(url).hostname if url else None
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # "http://[broken": an invalid IPv6 host
+        host = None
     return (host or "").removeprefix("www.")
 
 

@@ -22,6 +22,7 @@ size, bold), and the pure `pdf_lines_to_markdown` does the rest:
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 from collections import Counter
@@ -96,7 +97,10 @@ def match_heading(text: str, *, lenient: bool = False) -> HeadingLine | None:
     match = _NUMBERED_HEADING.match(text)
     if not match:
         return None
-    kind, level = _HEADING_KEYWORDS[match["kw"].lower()]
+    # IGNORECASE matches "Artıcle" (dotless ı) and "ſection" too: no keyword, no heading.
+    if (keyword := _HEADING_KEYWORDS.get(match["kw"].lower())) is None:
+        return None
+    kind, level = keyword
     number = " ".join(match["num"].split()) if match["num"] else None
     if number is None and kind != "appendix":
         return None
@@ -571,7 +575,8 @@ def pdf_lines_to_markdown(pages: Sequence[Sequence[PdfLine]]) -> tuple[str, str 
     """
     clean_pages, notes = _strip_furniture(pages)
     lines = [
-        _Line(" ".join(line.text.split()), line.x, line.y, line.size, line.bold, number)
+        # Type under 1 point (`0 Tf`, a negative size) counts as 1 point: the layout divides by sizes.
+        _Line(" ".join(line.text.split()), line.x, line.y, _at_least(line.size, 1.0), line.bold, number)
         for number, page in enumerate(clean_pages)
         for line in page
         if line.text.strip()
@@ -616,6 +621,10 @@ def pdf_lines_to_markdown(pages: Sequence[Sequence[PdfLine]]) -> tuple[str, str 
         notes.append(f"joined {layout.page_joins} paragraphs broken by a page break")
     title_text = title[0] if title else None
     return render_markdown(title_text, blocks, front), title_text, notes
+
+
+def _at_least(value: float, minimum: float) -> float:
+    return value if value >= minimum else minimum  # NaN too
 
 
 def _title_block(layout: _Layout) -> tuple[str, int, int] | None:
@@ -689,7 +698,7 @@ class _LineCollector:
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
                 scale = abs(tm[3] * cm[3]) or abs(tm[0] * cm[0]) or 1.0
-                self.where = (x, y, size * scale)
+                self.where = _placed(x, y, size * scale)
             self.text += part
             base_font = str(font.get("/BaseFont", "")) if isinstance(font, dict) else ""
             if re.search(r"bold|black|heavy|semibold|demi", base_font, re.IGNORECASE):
@@ -719,6 +728,15 @@ class _LineCollector:
         return merged
 
 
+def _placed(x: float, y: float, size: float) -> tuple[float, float, float]:
+    """A line's position and type size; the origin and the default size where a broken matrix
+    (`cm` repeated until it overflows) gives infinite, undefined or far off-page values, which
+    the layout's arithmetic (`round`) can't take."""
+    if not all(math.isfinite(value) and abs(value) <= _MAX_COORDINATE for value in (x, y, size)):
+        return 0.0, 0.0, 10.0
+    return x, y, size
+
+
 def _has_images(page: object) -> bool:
     try:
         resources = page["/Resources"]  # type: ignore[index]
@@ -742,6 +760,9 @@ def _pdf_date(value: object) -> str | None:
 _JUNK_TITLE = re.compile(
     r"^(?:microsoft word\s*-|untitled\b|document\d*$|\S+\.(?:docx?|rtf|pdf|indd)$)", re.I
 )
+
+
+_MAX_COORDINATE = 1e6  # points; a PDF page is at most 14,400 points wide
 
 
 @dataclass
