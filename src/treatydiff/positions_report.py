@@ -265,7 +265,8 @@ def _claim_row(
         )
     speaker = claim.speaker or "unattributed"
     mention = claim.speaker_mention
-    shown_mention = mention if mention and mention.strip().lower() != speaker.lower() else None
+    plain = re.sub(r"^(?:the|a|an)\s+", "", mention.strip(), flags=re.I).lower() if mention else ""
+    shown_mention = mention if mention and plain != speaker.lower() else None  # "the ministry", not "The X"
     parent = by_id.get(claim.parent) if claim.parent else None
     return ClaimRowView(
         id=claim.id,
