@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,25 @@ def make_embedder(model: str = DEFAULT_MODEL) -> Embedder:
     return SentenceTransformerEmbedder(model)
 
 
+@contextmanager
+def open_cache(cache_dir: Path | None, use_cache: bool) -> Iterator[EmbeddingCache | None]:
+    """The embedding cache for one run, closed after it; None with --no-cache."""
+    cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
+    try:
+        yield cache
+    finally:
+        if cache:
+            cache.close()
+
+
+def write_outputs(report_path: Path, html: str, json_path: Path | None, exported: Callable[[], str]) -> None:
+    """Write the report and, if asked, the JSON; both are rendered before either is written."""
+    text = exported() if json_path else None
+    atomic_write_text(report_path, html, overwrite=True)
+    if json_path and text is not None:
+        atomic_write_text(json_path, text, overwrite=True)
+
+
 def run_compare(
     path_a: str,
     path_b: str,
@@ -69,19 +89,11 @@ def run_compare(
 
     limit = max_input_bytes(max_input_mb)
     doc_a, doc_b = read_document(path_a, max_bytes=limit), read_document(path_b, max_bytes=limit)
-    cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
-    try:
+    with open_cache(cache_dir, use_cache) as cache:
         comparison = compare_documents(
             doc_a, doc_b, embedder or make_embedder(model), options, cache=cache, progress=progress
         )
-    finally:
-        if cache:
-            cache.close()
-    html = render_report(comparison)
-    exported = comparison_to_json(comparison) if json_path else None
-    atomic_write_text(report_path, html, overwrite=True)
-    if json_path and exported is not None:
-        atomic_write_text(json_path, exported, overwrite=True)
+    write_outputs(report_path, render_report(comparison), json_path, lambda: comparison_to_json(comparison))
     return CompareResult(comparison, report_path, json_path)
 
 
@@ -136,17 +148,11 @@ def run_positions(
     for path, treaty in zip(treaty_paths, treaties, strict=True):
         if is_news(treaty):
             raise InputError(f"{path} is a {treaty.kind} piece: claims are checked against treaties")
-    cache = EmbeddingCache(cache_dir or default_cache_dir()) if use_cache else None
-    try:
+    with open_cache(cache_dir, use_cache) as cache:
         positions = link_claims(
             news, treaties, embedder or make_embedder(model), options, cache=cache, progress=progress
         )
-    finally:
-        if cache:
-            cache.close()
-    html = render_positions_report(positions)
-    exported = positions_to_json(positions) if json_path else None
-    atomic_write_text(report_path, html, overwrite=True)
-    if json_path and exported is not None:
-        atomic_write_text(json_path, exported, overwrite=True)
+    write_outputs(
+        report_path, render_positions_report(positions), json_path, lambda: positions_to_json(positions)
+    )
     return PositionsResult(positions, report_path, json_path)
