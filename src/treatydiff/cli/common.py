@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +17,25 @@ if TYPE_CHECKING:
 _GENERATED_MARKERS = (b'<meta name="generator" content="treatydiff', b'"schema": "treatydiff.')
 
 
+# Options that `compare` and `positions` share.
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
+]
+ModelOption = Annotated[
+    str, typer.Option("--model", help="sentence-transformers model name or local directory.")
+]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR]."),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")
+]
+CorpusOption = Annotated[
+    Path | None,
+    typer.Option("--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")]
 MaxSegmentsOption = Annotated[
     int | None,
     typer.Option(
@@ -48,6 +67,29 @@ def default_report_path(path_a: str, path_b: str, reports_dir: Path = Path("repo
 def _stem(path: str) -> str:
     stem = Path(path).stem
     return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.") or "document"
+
+
+def check_outputs(report_path: Path, json_path: Path | None, force: bool) -> None:
+    """Refuse before any work: one path for both outputs, or a file treatydiff did not write."""
+    if json_path is not None and json_path.resolve() == report_path.resolve():
+        raise fail(
+            f"the report and the JSON would both be written to {report_path}; give --json another path"
+        )
+    for target in [report_path, json_path]:
+        if target is not None and not may_replace(target, force):
+            raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
+
+
+def echo_warnings(warnings: Iterable[str]) -> None:
+    for warning in warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def echo_written(summary: str, report_path: Path, json_path: Path | None) -> None:
+    typer.echo(summary)
+    typer.echo(f"report: {report_path}")
+    if json_path:
+        typer.echo(f"json:   {json_path}")
 
 
 def may_replace(path: Path, force: bool) -> bool:

@@ -14,11 +14,19 @@ from treatydiff.positions import PositionsOptions
 from treatydiff.records import Level
 
 from .common import (
+    CacheDirOption,
+    CorpusOption,
+    ForceOption,
     MaxInputOption,
     MaxSegmentsOption,
+    ModelOption,
+    NoCacheOption,
+    QuietOption,
+    check_outputs,
     default_report_path,
+    echo_warnings,
+    echo_written,
     fail,
-    may_replace,
     progress_bar,
     unit_interval,
 )
@@ -93,21 +101,10 @@ def compare(
         Path | None,
         typer.Option("--json", help="Also write the alignment as JSON (schema treatydiff.alignment/1)."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
-    ] = False,
-    model: Annotated[
-        str, typer.Option("--model", help="sentence-transformers model name or local directory.")
-    ] = "all-MiniLM-L6-v2",
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR]."
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")
-    ] = False,
+    force: ForceOption = False,
+    model: ModelOption = "all-MiniLM-L6-v2",
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
     link_threshold: Annotated[
         float,
         typer.Option(
@@ -156,15 +153,10 @@ def compare(
             help="Also write the change list next to the report: md (a memo table) or csv. Repeatable.",
         ),
     ] = None,
-    corpus: Annotated[
-        Path | None,
-        typer.Option(
-            "--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."
-        ),
-    ] = None,
+    corpus: CorpusOption = None,
     max_segments: MaxSegmentsOption = None,
     max_input_mb: MaxInputOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Compare two documents and write a side-by-side HTML report.
 
@@ -186,13 +178,7 @@ def compare(
             raise fail(f"unknown --format {fmt!r}: choose md or csv")
     a, b = resolve_document(a, corpus), resolve_document(b, corpus)
     report_path = output or default_report_path(a, b)
-    if json_path is not None and json_path.resolve() == report_path.resolve():
-        raise fail(
-            f"the report and the JSON would both be written to {report_path}; give --json another path"
-        )
-    for target in [report_path, json_path]:
-        if target is not None and not may_replace(target, force):
-            raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
+    check_outputs(report_path, json_path, force)
     news_side = _news_side(a, b, max_input_mb)
     if news_side is not None:
         from .positions_cmd import run_and_report
@@ -246,8 +232,7 @@ def compare(
             )
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
-    for warning in result.comparison.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    echo_warnings(result.comparison.warnings)
     written = []
     try:
         written = write_change_lists(result.comparison, report_path, formats or [])
@@ -256,9 +241,6 @@ def compare(
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
     if not quiet:
-        typer.echo(result.summary_line())
-        typer.echo(f"report: {result.report_path}")
-        if result.json_path:
-            typer.echo(f"json:   {result.json_path}")
+        echo_written(result.summary_line(), result.report_path, result.json_path)
         for path in written:
             typer.echo(f"changes: {path}")

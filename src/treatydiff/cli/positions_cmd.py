@@ -11,11 +11,19 @@ from treatydiff.errors import TreatydiffError
 from treatydiff.positions import PositionsOptions
 
 from .common import (
+    CacheDirOption,
+    CorpusOption,
+    ForceOption,
     MaxInputOption,
     MaxSegmentsOption,
+    ModelOption,
+    NoCacheOption,
+    QuietOption,
+    check_outputs,
     default_report_path,
+    echo_warnings,
+    echo_written,
     fail,
-    may_replace,
     progress_bar,
     unit_interval,
 )
@@ -33,16 +41,6 @@ def positions_options(
     return PositionsOptions(
         addressed_threshold=addressed, partly_threshold=partly, top_k=top, max_segments=max_segments
     )
-
-
-def check_outputs(report_path: Path, json_path: Path | None, force: bool) -> None:
-    if json_path is not None and json_path.resolve() == report_path.resolve():
-        raise fail(
-            f"the report and the JSON would both be written to {report_path}; give --json another path"
-        )
-    for target in [report_path, json_path]:
-        if target is not None and not may_replace(target, force):
-            raise fail(f"{target} exists and was not written by treatydiff; use --force to overwrite it")
 
 
 def run_and_report(
@@ -77,13 +75,9 @@ def run_and_report(
             )
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
-    for warning in result.positions.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    echo_warnings(result.positions.warnings)
     if not quiet:
-        typer.echo(result.summary_line())
-        typer.echo(f"report: {result.report_path}")
-        if result.json_path:
-            typer.echo(f"json:   {result.json_path}")
+        echo_written(result.summary_line(), result.report_path, result.json_path)
 
 
 def positions(
@@ -106,9 +100,7 @@ def positions(
         Path | None,
         typer.Option("--json", help="Also write the claims as JSON (schema treatydiff.positions/1)."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
-    ] = False,
+    force: ForceOption = False,
     addressed_threshold: Annotated[
         float,
         typer.Option(
@@ -126,27 +118,13 @@ def positions(
     top: Annotated[
         int, typer.Option("--top", help="Provisions listed per claim and treaty.")
     ] = _DEFAULTS.top_k,
-    model: Annotated[
-        str, typer.Option("--model", help="sentence-transformers model name or local directory.")
-    ] = "all-MiniLM-L6-v2",
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--cache-dir", help="Embedding cache [default: user cache dir, or $TREATYDIFF_CACHE_DIR]."
-        ),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Neither read nor write the embedding cache.")
-    ] = False,
-    corpus: Annotated[
-        Path | None,
-        typer.Option(
-            "--corpus", help="Corpus directory for ids [default: ./corpora, or $TREATYDIFF_CORPUS]."
-        ),
-    ] = None,
+    model: ModelOption = "all-MiniLM-L6-v2",
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+    corpus: CorpusOption = None,
     max_segments: MaxSegmentsOption = None,
     max_input_mb: MaxInputOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Find the claims of a news piece and check each against the provisions of one or more treaties.
 
