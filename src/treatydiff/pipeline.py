@@ -7,15 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .backends import make_embedder
 from .compare import CompareOptions, compare_documents
-from .embeddings import (
-    DEFAULT_MODEL,
-    Embedder,
-    EmbeddingCache,
-    ProgressCallback,
-    SentenceTransformerEmbedder,
-    default_cache_dir,
-)
+from .embeddings import DEFAULT_MODEL, Embedder, EmbeddingCache, ProgressCallback, default_cache_dir
 from .errors import InputError
 from .export import comparison_to_json, positions_to_json
 from .fsutil import atomic_write_text
@@ -40,10 +34,6 @@ class CompareResult:
             f"{counts[Status.MODIFIED]} modified, {counts[Status.ONLY_A]} only in A, "
             f"{counts[Status.ONLY_B]} only in B; {moved} of them moved"
         )
-
-
-def make_embedder(model: str = DEFAULT_MODEL) -> Embedder:
-    return SentenceTransformerEmbedder(model)
 
 
 @contextmanager

@@ -33,7 +33,7 @@ import numpy as np
 
 from .claims import extract_claims
 from .compare import embedding_text
-from .embeddings import Embedder, EmbeddingCache, ProgressCallback, language_warnings
+from .embeddings import Embedder, EmbeddingCache, ProgressCallback, Role, language_warnings
 from .errors import EmptyDocumentError, InputError
 from .lexical import tfidf_vectors
 from .limits import check_segment_count
@@ -248,7 +248,9 @@ def link_claims(
     paragraph_texts = [embedding_text(s) for u in units for s in u.segments]
     article_texts = [embedding_text(s) for a in articles for s in a.segments]
     texts = queries + paragraph_texts + article_texts + titles
-    vectors = embedder.embed(texts, cache=cache, progress=progress)
+    # Claims are looked up among provisions: models trained with instructions read them so.
+    roles: list[Role] = ["query"] * len(queries) + ["passage"] * (len(texts) - len(queries))
+    vectors = embedder.embed(texts, role=roles, cache=cache, progress=progress)
     claim_vectors = vectors[: len(claims)]
     title_vectors = dict(zip(titles, vectors[len(vectors) - len(titles) :], strict=True))
     verdicts: list[tuple[ClaimVerdict, ...]] = []

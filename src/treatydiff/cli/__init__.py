@@ -18,6 +18,7 @@ from treatydiff import __version__
 from .common import default_report_path, may_replace
 from .compare_cmd import compare
 from .corpus_cmd import add, corpus_app, list_documents, remove, show
+from .models_cmd import models
 from .positions_cmd import positions
 from .segments_cmd import segments
 
@@ -96,6 +97,7 @@ app.command()(show)
 app.command()(remove)
 app.add_typer(corpus_app, name="corpus")
 app.command()(segments)
+app.command()(models)
 
 
 def run() -> None:

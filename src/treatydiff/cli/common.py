@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from treatydiff.embeddings import ProgressCallback
+    from treatydiff.embeddings import Embedder, ProgressCallback
 
 _GENERATED_MARKERS = (b'<meta name="generator" content="treatydiff', b'"schema": "treatydiff.')
 
@@ -22,7 +22,14 @@ ForceOption = Annotated[
     bool, typer.Option("--force", help="Overwrite output files that treatydiff did not write.")
 ]
 ModelOption = Annotated[
-    str, typer.Option("--model", help="sentence-transformers model name or local directory.")
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Embedding model: a name `treatydiff models` lists (e.g. e5 for other languages), "
+        "BACKEND:MODEL, or a sentence-transformers model directory "
+        "[default: $TREATYDIFF_MODEL, the settings file, or all-MiniLM-L6-v2].",
+    ),
 ]
 CacheDirOption = Annotated[
     Path | None,
@@ -52,6 +59,21 @@ MaxInputOption = Annotated[
         help="Refuse an input file larger than this many MB [default: 20, or $TREATYDIFF_MAX_INPUT_MB].",
     ),
 ]
+
+
+def load_embedder(model: str | None) -> Embedder:
+    """The embedder --model, $TREATYDIFF_MODEL or the settings file chooses; the model loads later."""
+    from treatydiff import pipeline
+    from treatydiff.backends import warn_problems
+    from treatydiff.config import chosen_model
+    from treatydiff.errors import TreatydiffError
+
+    try:
+        spec = chosen_model(model)
+        warn_problems()
+        return pipeline.make_embedder(spec)
+    except TreatydiffError as exc:
+        raise fail(str(exc)) from None
 
 
 def fail(message: str) -> typer.Exit:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from treatydiff.alignment import AlignmentConfig
+from treatydiff.backends import apply_thresholds
 from treatydiff.compare import CompareOptions
 from treatydiff.errors import TreatydiffError
 from treatydiff.positions import PositionsOptions
@@ -27,6 +28,7 @@ from .common import (
     echo_warnings,
     echo_written,
     fail,
+    load_embedder,
     progress_bar,
     unit_interval,
 )
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
 
 _DEFAULTS = AlignmentConfig()
 _OPTIONS = CompareOptions()
+_POSITIONS = PositionsOptions()
+# Models other than all-MiniLM-L6-v2 come with their own calibrated thresholds.
+_TUNED = ", or the model's own"
 
 
 def resolve_document(name: str, corpus: Path | None) -> str:
@@ -102,50 +107,56 @@ def compare(
         typer.Option("--json", help="Also write the alignment as JSON (schema treatydiff.alignment/1)."),
     ] = None,
     force: ForceOption = False,
-    model: ModelOption = "all-MiniLM-L6-v2",
+    model: ModelOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
     link_threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Least combined score for a one-to-one link.", callback=unit_interval("--link-threshold")
+            help=f"Least combined score for a one-to-one link [default: {_DEFAULTS.link_threshold}{_TUNED}].",
+            callback=unit_interval("--link-threshold"),
         ),
-    ] = _DEFAULTS.link_threshold,
+    ] = None,
     attach_threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Least score for a segment to join a split or merge.",
+            help=f"Least score for a segment to join a split or merge "
+            f"[default: {_DEFAULTS.attach_threshold}{_TUNED}].",
             callback=unit_interval("--attach-threshold"),
         ),
-    ] = _DEFAULTS.attach_threshold,
+    ] = None,
     semantic_weight: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Weight of meaning against wording in the combined score.",
+            help=f"Weight of meaning against wording in the combined score "
+            f"[default: {_DEFAULTS.semantic_weight}{_TUNED}].",
             callback=unit_interval("--semantic-weight"),
         ),
-    ] = _DEFAULTS.semantic_weight,
+    ] = None,
     title_weight: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="A pair scores at least this times its article titles' similarity (0: ignore titles).",
+            help=f"A pair scores at least this times its article titles' similarity (0: ignore titles) "
+            f"[default: {_DEFAULTS.title_weight}{_TUNED}].",
             callback=unit_interval("--title-weight"),
         ),
-    ] = _DEFAULTS.title_weight,
+    ] = None,
     local_threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="At paragraph and sentence level: least score for a link inside a pair of aligned articles.",
+            help=f"At paragraph and sentence level: least score for a link inside a pair of aligned "
+            f"articles [default: {_OPTIONS.local_link_threshold}{_TUNED}].",
             callback=unit_interval("--local-threshold"),
         ),
-    ] = _OPTIONS.local_link_threshold,
+    ] = None,
     crossing_threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="At paragraph and sentence level: least score for a link to a paragraph of another article.",
+            help=f"At paragraph and sentence level: least score for a link to a paragraph of another "
+            f"article [default: {_OPTIONS.crossing_link_threshold}{_TUNED}].",
             callback=unit_interval("--crossing-threshold"),
         ),
-    ] = _OPTIONS.crossing_link_threshold,
+    ] = None,
     formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -181,16 +192,18 @@ def compare(
     check_outputs(report_path, json_path, force)
     news_side = _news_side(a, b, max_input_mb)
     if news_side is not None:
-        from .positions_cmd import run_and_report
+        from .positions_cmd import positions_options, run_and_report
+
+        embedder = load_embedder(model)
 
         news, treaty = (a, b) if news_side == 0 else (b, a)
         run_and_report(
             news,
             [treaty],
-            PositionsOptions(max_segments=max_segments),
+            positions_options(embedder, None, None, _POSITIONS.top_k, max_segments),
             report_path=report_path,
             json_path=json_path,
-            model=model,
+            embedder=embedder,
             cache_dir=cache_dir,
             no_cache=no_cache,
             quiet=quiet,
@@ -204,25 +217,26 @@ def compare(
             except TreatydiffError as exc:
                 raise fail(str(exc)) from None
         return
-    options = CompareOptions(
-        level=level_value,
-        alignment=AlignmentConfig(
-            semantic_weight=semantic_weight,
-            link_threshold=link_threshold,
-            attach_threshold=attach_threshold,
-            title_weight=title_weight,
-        ),
-        local_link_threshold=local_threshold,
-        crossing_link_threshold=crossing_threshold,
-        max_segments=max_segments,
-    )
+    embedder = load_embedder(model)
+    chosen = {
+        "semantic_weight": semantic_weight,
+        "link_threshold": link_threshold,
+        "attach_threshold": attach_threshold,
+        "title_weight": title_weight,
+        "local_link_threshold": local_threshold,
+        "crossing_link_threshold": crossing_threshold,
+    }
+    # The model's calibrated thresholds first, then those the user set.
+    options = CompareOptions(level=level_value, max_segments=max_segments)
+    options = apply_thresholds(options, embedder.thresholds)
+    options = apply_thresholds(options, {k: v for k, v in chosen.items() if v is not None})
     try:
         with progress_bar(quiet) as progress:
             result = run_compare(
                 a,
                 b,
                 options,
-                model=model,
+                embedder=embedder,
                 cache_dir=None if no_cache else cache_dir,
                 use_cache=not no_cache,
                 report_path=report_path,

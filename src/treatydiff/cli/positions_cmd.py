@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from treatydiff.backends import apply_thresholds
 from treatydiff.errors import TreatydiffError
 from treatydiff.positions import PositionsOptions
 
@@ -24,23 +25,36 @@ from .common import (
     echo_warnings,
     echo_written,
     fail,
+    load_embedder,
     progress_bar,
     unit_interval,
 )
+
+if TYPE_CHECKING:
+    from treatydiff.embeddings import Embedder
 
 _DEFAULTS = PositionsOptions()
 
 
 def positions_options(
-    addressed: float, partly: float, top: int, max_segments: int | None
+    embedder: Embedder,
+    addressed: float | None,
+    partly: float | None,
+    top: int,
+    max_segments: int | None,
 ) -> PositionsOptions:
-    if partly > addressed:
-        raise fail(f"--partly-threshold ({partly}) must not exceed --addressed-threshold ({addressed})")
+    """The model's calibrated thresholds, then those the user set."""
     if top < 1:
         raise fail("--top must be at least 1")
-    return PositionsOptions(
-        addressed_threshold=addressed, partly_threshold=partly, top_k=top, max_segments=max_segments
-    )
+    options = apply_thresholds(PositionsOptions(top_k=top, max_segments=max_segments), embedder.thresholds)
+    chosen = {"addressed_threshold": addressed, "partly_threshold": partly}
+    options = apply_thresholds(options, {k: v for k, v in chosen.items() if v is not None})
+    if options.partly_threshold > options.addressed_threshold:
+        raise fail(
+            f"--partly-threshold ({options.partly_threshold}) must not exceed "
+            f"--addressed-threshold ({options.addressed_threshold})"
+        )
+    return options
 
 
 def run_and_report(
@@ -50,7 +64,7 @@ def run_and_report(
     *,
     report_path: Path,
     json_path: Path | None,
-    model: str,
+    embedder: Embedder,
     cache_dir: Path | None,
     no_cache: bool,
     quiet: bool,
@@ -65,7 +79,7 @@ def run_and_report(
                 news,
                 treaties,
                 options,
-                model=model,
+                embedder=embedder,
                 cache_dir=None if no_cache else cache_dir,
                 use_cache=not no_cache,
                 report_path=report_path,
@@ -102,23 +116,25 @@ def positions(
     ] = None,
     force: ForceOption = False,
     addressed_threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Least score of the best article for 'addressed'.",
+            help=f"Least score of the best article for 'addressed' "
+            f"[default: {_DEFAULTS.addressed_threshold}, or the model's own].",
             callback=unit_interval("--addressed-threshold"),
         ),
-    ] = _DEFAULTS.addressed_threshold,
+    ] = None,
     partly_threshold: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Least score of the best article for 'partly addressed'.",
+            help=f"Least score of the best article for 'partly addressed' "
+            f"[default: {_DEFAULTS.partly_threshold}, or the model's own].",
             callback=unit_interval("--partly-threshold"),
         ),
-    ] = _DEFAULTS.partly_threshold,
+    ] = None,
     top: Annotated[
         int, typer.Option("--top", help="Provisions listed per claim and treaty.")
     ] = _DEFAULTS.top_k,
-    model: ModelOption = "all-MiniLM-L6-v2",
+    model: ModelOption = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
     corpus: CorpusOption = None,
@@ -135,7 +151,8 @@ def positions(
     """
     from .compare_cmd import refresh_index, resolve_document
 
-    options = positions_options(addressed_threshold, partly_threshold, top, max_segments)
+    embedder = load_embedder(model)
+    options = positions_options(embedder, addressed_threshold, partly_threshold, top, max_segments)
     news_path = resolve_document(news, corpus)
     treaty_paths = [resolve_document(t, corpus) for t in treaties]
     report_path = output or default_report_path(news_path, treaty_paths[0]).with_suffix(".positions.html")
@@ -146,7 +163,7 @@ def positions(
         options,
         report_path=report_path,
         json_path=json_path,
-        model=model,
+        embedder=embedder,
         cache_dir=cache_dir,
         no_cache=no_cache,
         quiet=quiet,
