@@ -249,7 +249,9 @@ def link_claims(
     article_texts = [embedding_text(s) for a in articles for s in a.segments]
     texts = queries + paragraph_texts + article_texts + titles
     # Claims are looked up among provisions: models trained with instructions read them so.
-    roles: list[Role] = ["query"] * len(queries) + ["passage"] * (len(texts) - len(queries))
+    query: Role = "query"
+    passage: Role = "passage"
+    roles = [query] * len(queries) + [passage] * (len(texts) - len(queries))
     vectors = embedder.embed(texts, role=roles, cache=cache, progress=progress)
     claim_vectors = vectors[: len(claims)]
     title_vectors = dict(zip(titles, vectors[len(vectors) - len(titles) :], strict=True))
