@@ -49,9 +49,10 @@ FOLDS = 5
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from treatydiff.backends import DEFAULT_SPEC, apply_thresholds, make_embedder  # noqa: E402
 from treatydiff.claims import extract_claims  # noqa: E402
 from treatydiff.documents import load_document, parse_document  # noqa: E402
-from treatydiff.embeddings import Embedder, EmbeddingCache, SentenceTransformerEmbedder, default_cache_dir  # noqa: E402
+from treatydiff.embeddings import Embedder, EmbeddingCache, default_cache_dir  # noqa: E402
 from treatydiff.positions import PositionsOptions, article_key, link_claims, provision_units  # noqa: E402
 from treatydiff.records import Claim, Document  # noqa: E402
 
@@ -201,6 +202,17 @@ def cross_validated_accuracy(
     return right / len(judgements)
 
 
+def evaluate_answers(
+    path: Path, embedder: Embedder, cache: EmbeddingCache
+) -> tuple[tuple[float, float], float]:
+    """treatydiff's (partly, addressed) thresholds fitted on a set, and their accuracy there."""
+    names, items, judgements = load_set(path)
+    treaties = {name: load_document(SOURCES / f"{name}.md") for name in names}
+    answers, _, _ = treatydiff_answers(items, treaties, embedder, cache)
+    fitted = fit_thresholds(judgements, answers)
+    return fitted, accuracy(judgements, answers, *fitted)
+
+
 def evaluate(
     path: Path, embedder: Embedder, cache: EmbeddingCache, calibrate: bool
 ) -> tuple[list[str], dict]:
@@ -209,7 +221,7 @@ def evaluate(
     treaties = {name: load_document(SOURCES / f"{name}.md") for name in names}
     ours, found, _ = treatydiff_answers(items, treaties, embedder, cache)
     base = baseline_answers(items, treaties, embedder, cache)
-    defaults = PositionsOptions()
+    defaults = apply_thresholds(PositionsOptions(), embedder.thresholds)
     rows = []
     for method, answers in (("treatydiff", ours), ("baseline", base)):
         recall, relevant = top3_recall(judgements, answers)
@@ -268,6 +280,7 @@ def main() -> int:
         help="a labelled set [default: claims.json (development) and claims-test.json (held out)]",
     )
     parser.add_argument("--calibrate", action="store_true", help="print the thresholds fitted on each set")
+    parser.add_argument("--model", default=DEFAULT_SPEC, help="a model spec, as for treatydiff --model")
     args = parser.parse_args()
     if not SOURCES.is_dir():
         print(
@@ -275,7 +288,7 @@ def main() -> int:
         )
         return 1
     sets = args.set or [HERE / "claims.json", HERE / "claims-test.json"]
-    embedder = SentenceTransformerEmbedder()
+    embedder = make_embedder(args.model)
     cache = EmbeddingCache(default_cache_dir())
     lines: list[str] = []
     figures = []
