@@ -28,6 +28,7 @@ from importlib import metadata
 from typing import Literal
 
 from treatydiff.diffing import count_words, normalise_for_diff
+from treatydiff.languages import language_name
 from treatydiff.records import Comparison, Pair, Segment, SegmentDiff, SegmentedDocument, Status
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "change_list",
     "change_list_csv",
     "change_list_markdown",
+    "cross_language_note",
     "heading_anchor",
     "join_labels",
     "pair_anchors",
@@ -61,11 +63,33 @@ _STATUS_LABELS = {
     Status.ONLY_A: "only in A",
     Status.ONLY_B: "only in B",
 }
+# Across languages a linked pair is a counterpart, not an edit; the same text is rare and telling
+# (a passage left untranslated).
+_CROSS_LANGUAGE_LABELS = {**_STATUS_LABELS, Status.UNCHANGED: "identical", Status.MODIFIED: "aligned"}
 
 
-def status_label(status: Status) -> str:
-    """The words for a status: "unchanged", "modified", "only in A", "only in B"."""
-    return _STATUS_LABELS[status]
+def status_label(status: Status, *, cross_language: bool = False) -> str:
+    """The words for a status: "unchanged", "modified", "only in A", "only in B".
+
+    Between documents in different languages, "identical" and "aligned" stand for the first two.
+    """
+    return (_CROSS_LANGUAGE_LABELS if cross_language else _STATUS_LABELS)[status]
+
+
+def cross_language_note(comparison: Comparison, *, side_by_side: bool = False) -> str | None:
+    """Why a comparison across languages has no word diff, to say once above its rows.
+
+    None when A and B are in the same language (or one language is unknown).
+    """
+    if not comparison.cross_language:
+        return None
+    a, b = (language_name(code or "?") for code in comparison.languages)
+    shown = "are shown side by side without a word diff" if side_by_side else "are not diffed word by word"
+    return (
+        f"A is in {a} and B in {b}: aligned provisions {shown}, because a word diff across "
+        "languages would mark every word as changed. Scores are the model's cross-language "
+        "similarity; words added and removed count only text without a counterpart."
+    )
 
 
 # ---------------------------------------------------------------- records
@@ -109,7 +133,8 @@ class ChangeRow:
       its two-sided pairs (a pair shared with other provisions counts in each of their rows),
       plus the words of its own segments that have no counterpart (removed), plus the words
       of the unaligned segments of a counterpart that is this row's alone (added). A one-sided
-      row counts its whole text as removed (A) or added (B).
+      row counts its whole text as removed (A) or added (B). Across languages (`cross_language`)
+      pairs have no word diff, so only the words without a counterpart count.
     """
 
     side: Side
@@ -123,6 +148,11 @@ class ChangeRow:
     summary: str
     pair_ids: tuple[str, ...]  # anchors of the report rows it takes part in, in display order
     merged_with: tuple[Provision, ...] = ()  # other provisions of the same side sharing a counterpart
+    cross_language: bool = False  # A and B are in different languages: statuses read "aligned"
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status, cross_language=self.cross_language)
 
     @property
     def a(self) -> Provision | None:
@@ -142,6 +172,11 @@ class ChangeRow:
 
     @property
     def changed(self) -> bool:
+        """A change a reader steps to. Across languages, where every aligned provision differs
+        word for word, that is a move or text without a counterpart."""
+        if self.cross_language:
+            one_sided = self.status in (Status.ONLY_A, Status.ONLY_B)
+            return self.moved or one_sided or bool(self.words_added or self.words_removed)
         return self.status != Status.UNCHANGED or self.moved
 
 
@@ -168,6 +203,7 @@ class ChangeModel:
     provisions_b: tuple[Provision, ...]
     rows: tuple[ChangeRow, ...]
     links: tuple[Correspondence, ...]
+    cross_language: bool = False  # A and B are in different languages (`Comparison.cross_language`)
 
 
 # ---------------------------------------------------------------- anchors
@@ -349,6 +385,7 @@ def build_change_model(comparison: Comparison) -> ChangeModel:
         provisions_b=prov_b,
         rows=builder.rows(),
         links=builder.links(),
+        cross_language=comparison.cross_language,
     )
 
 
@@ -364,6 +401,7 @@ class _Builder:
         prov_b: Sequence[Provision],
     ) -> None:
         self.comparison = comparison
+        self.cross_language = comparison.cross_language
         self.pairs = pairs
         self.anchors = anchors
         self.prov_a, self.prov_b = prov_a, prov_b
@@ -448,6 +486,7 @@ class _Builder:
                 words_removed=prov.words,
                 summary="only in A: no counterpart found in B",
                 pair_ids=pair_ids,
+                cross_language=self.cross_language,
             )
         counterparts = self._counterparts(prov)
         pairs = [self.pairs[i] for i in two_sided]
@@ -489,6 +528,7 @@ class _Builder:
             notes=extra_notes,
             diffs=[p.diff for p in pairs if p.diff is not None],
             status=status,
+            cross_language=self.cross_language,
         )
         return ChangeRow(
             side="a",
@@ -502,6 +542,7 @@ class _Builder:
             summary=summary,
             pair_ids=pair_ids,
             merged_with=merged,
+            cross_language=self.cross_language,
         )
 
     def _row_b(self, prov: Provision) -> ChangeRow:
@@ -516,6 +557,7 @@ class _Builder:
             words_removed=0,
             summary="only in B: no counterpart found in A",
             pair_ids=tuple(self.anchors[i] for i in self.touch_b[prov.key]),
+            cross_language=self.cross_language,
         )
 
     def _noun(self, side: Side, prov: Provision) -> str:
@@ -608,6 +650,7 @@ def _summary(
     notes: Sequence[str],
     diffs: Sequence[SegmentDiff],
     status: Status,
+    cross_language: bool = False,
 ) -> str:
     parts: list[str] = []
     if len(counterparts) == 1:
@@ -623,6 +666,29 @@ def _summary(
         parts.append("moved out of sequence")
     elif moved:
         parts.append(f"{moved} of {total_pairs} aligned passages moved")
+    # Across languages every heading differs, and there is no diff to count words from.
+    if cross_language:
+        parts += _cross_language_words(added, status)
+    else:
+        parts += _wording_changes(prov, counterparts, added, removed, shares_pairs, status)
+    segs, total, noun = unaligned
+    if segs:
+        parts.append(f"{segs} of {total} {noun} without counterpart in B")
+    parts.extend(notes)
+    parts.extend(_quote(old, new, n) for (old, new), n in _substitutions(diffs))
+    return "; ".join(parts)
+
+
+def _wording_changes(
+    prov: Provision,
+    counterparts: Sequence[Provision],
+    added: int,
+    removed: int,
+    shares_pairs: bool,
+    status: Status,
+) -> list[str]:
+    """A changed heading and the words added and removed."""
+    parts: list[str] = []
     if len(counterparts) == 1 and prov.title and counterparts[0].title:
         old, new = prov.title, counterparts[0].title
         if old.casefold() != new.casefold():
@@ -634,12 +700,15 @@ def _summary(
         parts.append(f"{_plural(added or removed, 'word')} {'added' if added else 'removed'}{shared}")
     elif status == Status.UNCHANGED:
         parts.append("wording unchanged")
-    segs, total, noun = unaligned
-    if segs:
-        parts.append(f"{segs} of {total} {noun} without counterpart in B")
-    parts.extend(notes)
-    parts.extend(_quote(old, new, n) for (old, new), n in _substitutions(diffs))
-    return "; ".join(parts)
+    return parts
+
+
+def _cross_language_words(added: int, status: Status) -> list[str]:
+    """Across languages only B's text without a counterpart is told in words (A's is told in
+    segments without counterpart); text that is the same on both sides is worth saying."""
+    if added:
+        return [f"{_plural(added, 'word')} of B without counterpart in A"]
+    return ["identical text"] if status == Status.UNCHANGED else []
 
 
 def _renumbered(a: Provision, b: Provision) -> bool:
@@ -740,7 +809,7 @@ def _cells(row: ChangeRow) -> dict[str, str]:
         "A heading": (a.title or "") if a else "",
         "B": "; ".join(p.label for p in b),
         "B heading": "; ".join(p.title or "" for p in b) if any(p.title for p in b) else "",
-        "Status": status_label(row.status),
+        "Status": row.status_label,
         "Moved": "yes" if row.moved else "",
         "Semantic score": f"{row.semantic:.2f}" if row.semantic is not None else "",
         "Words added": str(row.words_added),
@@ -790,22 +859,28 @@ def change_list_markdown(rows: Sequence[ChangeRow], comparison: Comparison) -> s
     a, b = comparison.a.document, comparison.b.document
     counts = Counter(r.status for r in rows)
     moved = sum(1 for r in rows if r.moved)
-    tally = (
-        f"{counts[Status.UNCHANGED]} unchanged, {counts[Status.MODIFIED]} modified, "
-        f"{counts[Status.ONLY_A]} only in A, {counts[Status.ONLY_B]} only in B; {moved} moved."
+    cross = comparison.cross_language
+    # Across languages the linked provisions are the bulk: they come first.
+    order = (Status.MODIFIED, Status.UNCHANGED) if cross else (Status.UNCHANGED, Status.MODIFIED)
+    tally = ", ".join(
+        f"{counts[s]} {status_label(s, cross_language=cross)}" for s in (*order, Status.ONLY_A, Status.ONLY_B)
     )
     lines = [
         f"## Changes from {_md(a.short_title)} to {_md(b.short_title)}",
         "",
         f"A: {_md(a.title)}. B: {_md(b.title)}.",
         f"Aligned by {_md(comparison.level.value)} with {_md(comparison.model)}. "
-        f"{len(rows)} provisions: {tally}",
+        f"{len(rows)} provisions: {tally}; {moved} moved.",
+    ]
+    if (note := cross_language_note(comparison)) is not None:
+        lines += ["", _md(note)]
+    lines += [
         "",
         "| A | B | Status | Score | Words +/− | What changed |",
         "| --- | --- | --- | ---: | ---: | --- |",
     ]
     for row in rows:
-        status = status_label(row.status) + (", moved" if row.moved else "")
+        status = row.status_label + (", moved" if row.moved else "")
         score = f"{row.semantic:.2f}" if row.semantic is not None else "–"
         a_cell = _md_provision(row.a) if row.a else "–"
         b_cell = "; ".join(_md_provision(p) for p in row.b) or "–"

@@ -21,6 +21,7 @@ from .alignment import Alignment, AlignmentConfig, Group, SideVectors, align, fi
 from .diffing import diff_segments, join_segment_texts, texts_equivalent
 from .embeddings import Embedder, EmbeddingCache, ProgressCallback, language_warnings
 from .errors import EmptyDocumentError
+from .languages import different_languages, document_language
 from .lexical import tfidf_vectors
 from .limits import check_segment_count
 from .records import Comparison, Document, Level, Pair, Segment, Status
@@ -97,7 +98,9 @@ def compare_documents(
         groups = align_within_units(
             unit_alignment, leaves_a, leaves_b, leaf_vec_a, leaf_vec_b, unit_of_a, unit_of_b, config, options
         )
-    pairs = build_pairs(groups, leaves_a, leaves_b)
+    languages = (document_language(doc_a), document_language(doc_b))
+    # Across languages every word differs: a word diff would only mark the whole text.
+    pairs = build_pairs(groups, leaves_a, leaves_b, word_diffs=not different_languages(*languages))
     thresholds = {
         "semantic_weight": config.semantic_weight,
         "semantic_alone": config.semantic_alone,
@@ -109,7 +112,9 @@ def compare_documents(
         "crossing_link_threshold": options.crossing_link_threshold,
     }
     warnings = language_warnings([doc_a, doc_b], embedder)
-    return Comparison(seg_a, seg_b, level, tuple(pairs), embedder.name, thresholds, warnings)
+    return Comparison(
+        seg_a, seg_b, level, tuple(pairs), embedder.name, thresholds, warnings, languages=languages
+    )
 
 
 def assign_to_units(leaves: Sequence[Segment], units: Sequence[Segment]) -> list[int]:
@@ -243,31 +248,41 @@ def _subset(side: SideVectors, rows: list[int]) -> SideVectors:
 
 
 def build_pairs(
-    groups: Sequence[Group], leaves_a: Sequence[Segment], leaves_b: Sequence[Segment]
+    groups: Sequence[Group],
+    leaves_a: Sequence[Segment],
+    leaves_b: Sequence[Segment],
+    *,
+    word_diffs: bool = True,
 ) -> list[Pair]:
-    """Turn index groups into Pairs with status and diff, in reading order."""
+    """Turn index groups into Pairs with status and diff, in reading order.
+
+    Without `word_diffs` (documents in different languages) no pair gets a diff.
+    """
     pairs = []
     for group in display_order(groups):
         seg_a = tuple(leaves_a[i] for i in group.a)
         seg_b = tuple(leaves_b[j] for j in group.b)
-        pairs.append(make_pair(seg_a, seg_b, group))
+        pairs.append(make_pair(seg_a, seg_b, group, word_diff=word_diffs))
     return pairs
 
 
-def make_pair(seg_a: tuple[Segment, ...], seg_b: tuple[Segment, ...], group: Group) -> Pair:
+def make_pair(
+    seg_a: tuple[Segment, ...], seg_b: tuple[Segment, ...], group: Group, *, word_diff: bool = True
+) -> Pair:
     pair_id = "pair-" + "--".join([seg_a[0].id if seg_a else "none", seg_b[0].id if seg_b else "none"])
     if not seg_b:
         return Pair(seg_a, (), Status.ONLY_A, False, 0.0, 0.0, 0.0, None, pair_id)
     if not seg_a:
         return Pair((), seg_b, Status.ONLY_B, False, 0.0, 0.0, 0.0, None, pair_id)
-    # A split or a merge is a change even when every word survives it.
+    # A split or a merge is a change even when every word survives it. Across languages the
+    # same test holds: text left untranslated is the same text.
     same = (
         len(seg_a) == len(seg_b)
         and [s.article_title for s in seg_a] == [s.article_title for s in seg_b]
         and texts_equivalent(join_segment_texts(seg_a), join_segment_texts(seg_b))
     )
     status = Status.UNCHANGED if same else Status.MODIFIED
-    diff = diff_segments(seg_a, seg_b)
+    diff = diff_segments(seg_a, seg_b) if word_diff else None
     return Pair(
         seg_a,
         seg_b,

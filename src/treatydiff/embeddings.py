@@ -444,13 +444,12 @@ def language_warnings(documents: Sequence[Document], embedder: Embedder) -> tupl
     """
     if embedder.languages is None:
         return ()
-    from .languages import guess_language, language_name
+    from .languages import document_language, language_name
 
     read = ", ".join(language_name(code) for code in sorted(embedder.languages))
     warnings = []
     for document in documents:
-        declared = document.meta.get("language")
-        code = (declared or guess_language(document.body) or "").split("-")[0].split("_")[0].lower()
+        code = document_language(document)
         if code and code not in embedder.languages:
             warnings.append(
                 f"{document.path} is in {language_name(code)} ({code}), but the model {embedder.name} "

@@ -32,6 +32,8 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "level": comparison.level.value,
         "model": comparison.model,
         "thresholds": dict(comparison.thresholds),
+        "languages": {"a": comparison.languages[0], "b": comparison.languages[1]},
+        "cross_language": comparison.cross_language,
         "a": _document_dict(comparison.a),
         "b": _document_dict(comparison.b),
         "pairs": [_pair_dict(p) for p in comparison.pairs],
@@ -137,10 +139,15 @@ class AlignmentExport:
     a: ExportedDocument
     b: ExportedDocument
     pairs: tuple[ExportedPair, ...]
+    # {"a": "en", "b": "nl"}; None for an export written before languages were recorded.
+    languages: dict[str, str | None] | None = None
+    cross_language: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The export's dictionary again: `read_alignment(json.dumps(d)).to_dict() == d`."""
         data = asdict(self)  # tuples stay tuples: JSON has lists
+        if self.languages is None:  # an older export: give back what it had
+            del data["languages"], data["cross_language"]
         for side in ("a", "b"):
             data[side]["segments"] = [{**s, "path": list(s["path"])} for s in data[side]["segments"]]
         data["pairs"] = [
@@ -170,9 +177,24 @@ def read_alignment(text: str) -> AlignmentExport:
             a=_read_document(data["a"]),
             b=_read_document(data["b"]),
             pairs=tuple(_read_pair(p) for p in data["pairs"]),
+            **_read_languages(data),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"malformed {SCHEMA} export: {type(exc).__name__}: {exc}") from None
+
+
+def _read_languages(data: dict[str, Any]) -> dict[str, Any]:
+    """`languages` and `cross_language`, which exports before them lack."""
+    if "languages" not in data:
+        return {}
+    languages, cross_language = data["languages"], data["cross_language"]
+    if not isinstance(languages, dict) or set(languages) != {"a", "b"}:
+        raise ValueError(f"languages must map a and b to codes, not {languages!r}")
+    if not all(code is None or isinstance(code, str) for code in languages.values()):
+        raise TypeError(f"a language code must be a string or null, not {languages!r}")
+    if not isinstance(cross_language, bool):
+        raise TypeError(f"cross_language must be true or false, not {cross_language!r}")
+    return {"languages": {"a": languages["a"], "b": languages["b"]}, "cross_language": cross_language}
 
 
 def _read_document(data: dict[str, Any]) -> ExportedDocument:

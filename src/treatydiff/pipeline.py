@@ -29,9 +29,12 @@ class CompareResult:
         for pair in self.comparison.pairs:
             counts[pair.status] += 1
         moved = sum(1 for p in self.comparison.pairs if p.moved)
+        from .changelist import status_label
+
+        label = {s: status_label(s, cross_language=self.comparison.cross_language) for s in Status}
         return (
-            f"{len(self.comparison.pairs)} groups: {counts[Status.UNCHANGED]} unchanged, "
-            f"{counts[Status.MODIFIED]} modified, {counts[Status.ONLY_A]} only in A, "
+            f"{len(self.comparison.pairs)} groups: {counts[Status.UNCHANGED]} {label[Status.UNCHANGED]}, "
+            f"{counts[Status.MODIFIED]} {label[Status.MODIFIED]}, {counts[Status.ONLY_A]} only in A, "
             f"{counts[Status.ONLY_B]} only in B; {moved} of them moved"
         )
 

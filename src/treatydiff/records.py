@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+from .languages import different_languages
+
 
 class Level(StrEnum):
     """Granularity at which two documents are aligned."""
@@ -156,6 +158,16 @@ class Comparison:
     model: str
     thresholds: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # e.g. a document in a language the model doesn't read
+    # The languages of A and B (`languages.document_language`: declared, else guessed; None if
+    # unknown). Two known, different languages make this a cross-language comparison.
+    languages: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def cross_language(self) -> bool:
+        """A and B are in different languages: pairs carry no word diff, and linked pairs are
+        aligned translations (Status.MODIFIED) rather than edits, unless word for word the same.
+        """
+        return different_languages(*self.languages)
 
 
 # ---------------------------------------------------------------------------------------------

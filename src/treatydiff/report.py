@@ -11,6 +11,11 @@ downloads; a map of correspondences (inline SVG); a table of contents per side; 
 side-by-side comparison, where runs of unchanged rows fold into one line and a moved
 provision has a marker row at its place in B's order. It makes no request of any kind:
 the Content-Security-Policy allows only the page's own style and script, pinned by hash.
+
+When A and B are in different languages (`Comparison.cross_language`) the pairs carry no
+word diff: the page says so once at the top, calls linked pairs "aligned" (and the rare
+same-text ones "identical"), marks each side's text with its `lang`, and counts as changes
+only moves and text without a counterpart.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from treatydiff.changelist import (
     build_change_model,
     change_list_csv,
     change_list_markdown,
+    cross_language_note,
     heading_anchor,
     join_labels,
     status_label,
@@ -143,6 +149,13 @@ class MostChangedView:
     summary: str
 
 
+_COUNTS_NOTE = (
+    "Moved rows are also counted as unchanged or modified. An article counts as modified if any of its "
+    "text changed or has no counterpart; “only in A” or “only in B” if none of it has one."
+)
+_NO_MOST_CHANGED = "No article with a counterpart has changed wording."
+
+
 @dataclass(frozen=True)
 class SummaryView:
     total_pairs: int
@@ -151,6 +164,8 @@ class SummaryView:
     moved: StatusCountView  # moved pairs, also counted among unchanged/modified
     coverage: tuple[CoverageView, CoverageView]
     most_changed: tuple[MostChangedView, ...]
+    counts_note: str = _COUNTS_NOTE  # what the counts table counts, below it
+    most_changed_empty: str = _NO_MOST_CHANGED  # shown when `most_changed` is empty
 
     @property
     def table(self) -> tuple[StatusCountView, ...]:
@@ -211,6 +226,7 @@ class SegmentView:
 class CellView:
     side: Side
     segments: tuple[SegmentView, ...]
+    lang: str | None = None  # the side's language, set when A and B are in different languages
 
 
 @dataclass(frozen=True)
@@ -271,6 +287,7 @@ class FoldView:
     rows: int
     a_range: str  # "Article 3(1) – Article 4(2)"
     b_range: str
+    label: str = ""  # "3 unchanged rows"
 
 
 @dataclass(frozen=True)
@@ -371,6 +388,7 @@ class ReportContext:
     csp: str
     css: Markup  # our own package files, not document text
     script: Markup
+    language_note: str | None = None  # A and B are in different languages: why there is no word diff
 
 
 # ---------------------------------------------------------------- environment
@@ -446,7 +464,29 @@ _STATUS_DISPLAY: dict[str, tuple[str, str]] = {
     Status.ONLY_A.value: ("−", "only in A"),
     Status.ONLY_B.value: ("+", "only in B"),
 }
+# Across languages a linked pair is a counterpart, not an edit (see `changelist.status_label`).
+_CROSS_LANGUAGE_DISPLAY = {
+    **_STATUS_DISPLAY,
+    Status.UNCHANGED.value: ("=", "identical"),
+    Status.MODIFIED.value: ("↔", "aligned"),
+}
 _EXCLUSIVE_STATUSES = (Status.UNCHANGED, Status.MODIFIED, Status.ONLY_A, Status.ONLY_B)
+_CROSS_LANGUAGE_ORDER = (Status.MODIFIED, Status.UNCHANGED, Status.ONLY_A, Status.ONLY_B)
+_CROSS_LANGUAGE_COUNTS_NOTE = (
+    "Moved rows are also counted as identical or aligned. An article counts as aligned if any of its "
+    "text has a counterpart (identical if all of it does, word for word); “only in A” or “only in B” "
+    "if none of it has one."
+)
+_CROSS_LANGUAGE_NO_MOST_CHANGED = (
+    "Not measured: the documents are in different languages, so there is no word diff."
+)
+
+
+def _status_display(key: str, cross_language: bool) -> tuple[str, str]:
+    """(icon, label) of a status key, or of "moved"."""
+    return (_CROSS_LANGUAGE_DISPLAY if cross_language else _STATUS_DISPLAY)[key]
+
+
 _STATUS_RANK = {s: k for k, s in enumerate(_EXCLUSIVE_STATUSES)}
 MOST_CHANGED = 10
 
@@ -459,7 +499,7 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
     script = _package_text(env, _JS_NAME)
     doc_a = _document_view("a", comparison.a.document, comparison.a.segments)
     doc_b = _document_view("b", comparison.b.document, comparison.b.segments)
-    rows, bodies = _table(model)
+    rows, bodies = _table(model, _cell_languages(comparison))
     statuses_b = _b_statuses(model)
     return ReportContext(
         title=f"treatydiff: {isolate_bidi(doc_a.short_title)} ↔ {isolate_bidi(doc_b.short_title)}",
@@ -478,8 +518,8 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
         changes=_change_views(model.rows),
         map=_map_view(model, doc_a, doc_b, statuses_b),
         toc=(
-            _toc("a", doc_a, comparison.a, model.provisions_a, _a_statuses(model)),
-            _toc("b", doc_b, comparison.b, model.provisions_b, statuses_b),
+            _toc("a", doc_a, comparison.a, model.provisions_a, _a_statuses(model), model.cross_language),
+            _toc("b", doc_b, comparison.b, model.provisions_b, statuses_b, model.cross_language),
         ),
         export=_export_view(model, comparison),
         change_count=sum(1 for r in rows if "changed" in r.filter_tags.split()),
@@ -487,6 +527,7 @@ def build_report_context(comparison: Comparison, *, env: jinja2.Environment | No
         csp=content_security_policy(script=script, css=css),
         css=Markup(css),
         script=Markup(script),
+        language_note=cross_language_note(comparison, side_by_side=True),
     )
 
 
@@ -537,6 +578,12 @@ def _document_view(side: Side, document: Document, segments: Sequence[Segment]) 
     )
 
 
+def _cell_languages(comparison: Comparison) -> tuple[str | None, str | None]:
+    """The languages to mark the two sides' text with: only when they differ (a page in one
+    language keeps the page's own)."""
+    return comparison.languages if comparison.cross_language else (None, None)
+
+
 def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
 
@@ -549,9 +596,10 @@ def _summary(
 ) -> SummaryView:
     pairs = model.pairs
     total = len(pairs)
+    cross = model.cross_language
 
     def count_view(key: str, count: int, provisions: int) -> StatusCountView:
-        icon, label = _STATUS_DISPLAY[key]
+        icon, label = _status_display(key, cross)
         return StatusCountView(
             key=key,
             icon=icon,
@@ -567,7 +615,8 @@ def _summary(
             sum(1 for p in pairs if p.status == s),
             sum(1 for r in model.rows if r.status == s),
         )
-        for s in _EXCLUSIVE_STATUSES
+        # Across languages the aligned pairs are the bulk: they come first.
+        for s in (_CROSS_LANGUAGE_ORDER if cross else _EXCLUSIVE_STATUSES)
     )
     moved = count_view("moved", sum(1 for p in pairs if p.moved), sum(1 for r in model.rows if r.moved))
     matched_a = {s.id for p in pairs if p.b for s in p.a}
@@ -582,7 +631,10 @@ def _summary(
         statuses=statuses,
         moved=moved,
         coverage=coverage,
-        most_changed=_most_changed(model.rows),
+        # Without a word diff nothing measures how much an article changed.
+        most_changed=() if cross else _most_changed(model.rows),
+        counts_note=_CROSS_LANGUAGE_COUNTS_NOTE if cross else _COUNTS_NOTE,
+        most_changed_empty=_CROSS_LANGUAGE_NO_MOST_CHANGED if cross else _NO_MOST_CHANGED,
     )
 
 
@@ -637,9 +689,9 @@ def _filters(rows: Sequence[RowView]) -> tuple[FilterView, ...]:
     )
 
 
-def _filter_tags(status: Status, moved: bool) -> str:
+def _filter_tags(status: Status, moved: bool, changed: bool) -> str:
     tags = [status.value]
-    if status != Status.UNCHANGED or moved:
+    if changed:
         tags.append("changed")
     if moved:
         tags.append("moved")
@@ -657,7 +709,7 @@ def _change_views(rows: Sequence[ChangeRow]) -> tuple[ChangeRowView, ...]:
     last = 1_000_000
     views = []
     for k, row in enumerate(rows):
-        icon, label = _STATUS_DISPLAY[row.status.value]
+        icon, label = _status_display(row.status.value, row.cross_language)
         a = row.a
         views.append(
             ChangeRowView(
@@ -673,7 +725,7 @@ def _change_views(rows: Sequence[ChangeRow]) -> tuple[ChangeRowView, ...]:
                 added=row.words_added,
                 removed=row.words_removed,
                 summary=row.summary,
-                filter_tags=_filter_tags(row.status, row.moved),
+                filter_tags=_filter_tags(row.status, row.moved, row.changed),
                 a_sort=a.order if a else last,
                 b_sort=row.b[0].order if row.b else last,
                 score_sort=f"{row.semantic:.4f}" if row.semantic is not None else "-1",
@@ -733,6 +785,7 @@ def _toc(
     segmented: SegmentedDocument,
     provisions: Sequence[Provision],
     statuses: dict[str, Status],
+    cross_language: bool = False,
 ) -> TocSideView:
     """Chapters and their articles, in document order; each links to its first heading line."""
     by_id = segmented.by_id()
@@ -746,7 +799,8 @@ def _toc(
             chapters.append((chapter, href, []))
         status = statuses.get(prov.key)
         text = prov.number if prov.number not in (None, "preamble") else prov.label
-        title = isolate_bidi(prov.heading) + (f" · {status_label(status)}" if status else "")
+        label = status_label(status, cross_language=cross_language) if status else ""
+        title = isolate_bidi(prov.heading) + (f" · {label}" if label else "")
         chapters[-1][2].append(
             ArticleLinkView(
                 href=f"#{prov.anchor}",
@@ -806,7 +860,10 @@ def _map_view(
                     width=_NODE_WIDTH,
                     height=node_h,
                     href=f"#{prov.anchor}",
-                    title=f"{side.upper()} · {isolate_bidi(prov.heading)} · {status_label(status)}",
+                    title=(
+                        f"{side.upper()} · {isolate_bidi(prov.heading)} · "
+                        f"{status_label(status, cross_language=model.cross_language)}"
+                    ),
                     css=f"nd k-{status.value}" + (" solo" if solo else ""),
                     label=_map_label(prov, i, len(provs)),
                     label_x=x - 10 if side == "a" else x + 10,
@@ -823,7 +880,7 @@ def _map_view(
             MapLinkView(
                 d=f"M{left:g} {ya:g}C{middle:g} {ya:g} {middle:g} {yb:g} {right:g} {yb:g}",
                 href=f"#{link.pair_id}",
-                title=_link_title(link),
+                title=_link_title(link, model.cross_language),
                 css=f"ln s{bisect.bisect_right(_SCORE_BUCKETS, link.semantic)} k-{link.status.value}"
                 + (" mv" if link.moved else ""),
             )
@@ -853,10 +910,10 @@ def _map_label(prov: Provision, index: int, count: int) -> str:
     return text if (index + 1) % 5 == 0 else ""
 
 
-def _link_title(link: Correspondence) -> str:
+def _link_title(link: Correspondence, cross_language: bool) -> str:
     parts = [
         f"A {isolate_bidi(link.a.heading)} ↔ B {isolate_bidi(link.b.heading)}",
-        status_label(link.status),
+        status_label(link.status, cross_language=cross_language),
     ]
     if link.moved:
         parts.append("moved")
@@ -867,12 +924,18 @@ def _link_title(link: Correspondence) -> str:
 # ---------------------------------------------------------------- the comparison table
 
 
-def _table(model: ChangeModel) -> tuple[tuple[RowView, ...], tuple[BodyView, ...]]:
-    """The pair rows, and the table bodies: heading rows, pair rows, move markers, folds."""
+def _table(
+    model: ChangeModel, languages: tuple[str | None, str | None] = (None, None)
+) -> tuple[tuple[RowView, ...], tuple[BodyView, ...]]:
+    """The pair rows, and the table bodies: heading rows, pair rows, move markers, folds.
+
+    `languages` are put on the cells of each side (HTML `lang`), when they differ.
+    """
     pairs, anchors = model.pairs, model.anchors
+    cross = model.cross_language
     trackers = {"a": _HeadingTracker("a"), "b": _HeadingTracker("b")}
     lines = [(trackers["a"].lines_for(p.a), trackers["b"].lines_for(p.b)) for p in pairs]
-    tags = [_filter_tags(p.status, p.moved) for p in pairs]
+    tags = [_filter_tags(p.status, p.moved, _pair_changed(p, cross)) for p in pairs]
     stubs_after = _stub_positions(pairs)
 
     # A heading row carries the tags of every row (and marker) up to the next heading row.
@@ -890,8 +953,8 @@ def _table(model: ChangeModel) -> tuple[tuple[RowView, ...], tuple[BodyView, ...
     stub_of: dict[int, int] = {i: after for after, moved in stubs_after.items() for i in moved}
     for index, pair in enumerate(pairs):
         lines_a, lines_b = lines[index]
-        a_cell, b_cell = _cells(pair)
-        icon, label = _STATUS_DISPLAY[pair.status.value]
+        a_cell, b_cell = _cells(pair, languages)
+        icon, label = _status_display(pair.status.value, cross)
         header = None
         if lines_a or lines_b:
             header = HeaderRowView(a=lines_a, b=lines_b, filter_tags=_ordered_tags(header_tags[index]))
@@ -932,7 +995,15 @@ def _table(model: ChangeModel) -> tuple[tuple[RowView, ...], tuple[BodyView, ...
             items.append(row.header)
         items.append(row)
         items.extend(stub(i, index) for i in stubs_after.get(index, ()))
-    return tuple(rows), _bodies(items)
+    return tuple(rows), _bodies(items, "identical" if cross else "unchanged")
+
+
+def _pair_changed(pair: Pair, cross_language: bool) -> bool:
+    """A row "Next change" stops at (see `ChangeRow.changed`): across languages, where every
+    aligned pair differs word for word, a move or a provision without a counterpart."""
+    if cross_language:
+        return pair.moved or not (pair.a and pair.b)
+    return pair.moved or pair.status != Status.UNCHANGED
 
 
 def _ordered_tags(tags: set[str]) -> str:
@@ -961,8 +1032,10 @@ def _foldable(item: TableItem) -> bool:
     return isinstance(item, RowView) and item.status_key == Status.UNCHANGED.value and not item.moved
 
 
-def _bodies(items: Sequence[TableItem]) -> tuple[BodyView, ...]:
+def _bodies(items: Sequence[TableItem], unchanged: str = "unchanged") -> tuple[BodyView, ...]:
     """Cut the items into <tbody>s: each run of unchanged rows becomes a fold.
+
+    `unchanged` is what the fold calls its rows ("identical" across languages).
 
     A run takes the heading rows between its rows, but not those above its first row,
     which stay in view and say where the fold is.
@@ -984,14 +1057,14 @@ def _bodies(items: Sequence[TableItem]) -> tuple[BodyView, ...]:
             bodies.append(BodyView(fold=None, items=tuple(plain)))
             plain = []
         run = items[i : last + 1]
-        bodies.append(BodyView(fold=_fold_view(len(bodies) + 1, run), items=tuple(run)))
+        bodies.append(BodyView(fold=_fold_view(len(bodies) + 1, run, unchanged), items=tuple(run)))
         i = last + 1
     if plain:
         bodies.append(BodyView(fold=None, items=tuple(plain)))
     return tuple(bodies)
 
 
-def _fold_view(number: int, run: Sequence[TableItem]) -> FoldView:
+def _fold_view(number: int, run: Sequence[TableItem], unchanged: str = "unchanged") -> FoldView:
     rows = [item for item in run if isinstance(item, RowView)]
 
     def label_range(side: Side) -> str:
@@ -1000,15 +1073,22 @@ def _fold_view(number: int, run: Sequence[TableItem]) -> FoldView:
             return ""
         return labels[0] if len(labels) == 1 else f"{labels[0]} – {labels[-1]}"
 
-    return FoldView(id=f"fold-{number}", rows=len(rows), a_range=label_range("a"), b_range=label_range("b"))
+    return FoldView(
+        id=f"fold-{number}",
+        rows=len(rows),
+        a_range=label_range("a"),
+        b_range=label_range("b"),
+        label=f"{len(rows)} {unchanged} row{'' if len(rows) == 1 else 's'}",
+    )
 
 
-def _cells(pair: Pair) -> tuple[CellView, CellView]:
-    """Both sides' cells; diff markup only on a modified pair (an unchanged one is plain)."""
+def _cells(pair: Pair, languages: tuple[str | None, str | None] = (None, None)) -> tuple[CellView, CellView]:
+    """Both sides' cells; diff markup only on a modified pair with a diff (an unchanged one, or
+    one across languages, is plain)."""
     a_spans = b_spans = None
     if pair.diff is not None and pair.a and pair.b and pair.status != Status.UNCHANGED:
         a_spans, b_spans = _side_spans(pair.diff)
-    return _cell("a", pair.a, a_spans), _cell("b", pair.b, b_spans)
+    return _cell("a", pair.a, a_spans, languages[0]), _cell("b", pair.b, b_spans, languages[1])
 
 
 def _side_spans(diff: SegmentDiff) -> tuple[list[SpanView], list[SpanView]]:
@@ -1045,14 +1125,16 @@ def _edit_spans(kind: SpanKind, text: str) -> list[SpanView]:
     return spans
 
 
-def _cell(side: Side, segments: Sequence[Segment], spans: list[SpanView] | None) -> CellView:
+def _cell(
+    side: Side, segments: Sequence[Segment], spans: list[SpanView] | None, lang: str | None = None
+) -> CellView:
     texts = [normalise_for_diff(seg.text) for seg in segments]
     per_segment = _split_spans(spans, texts) if spans is not None else None
     views = []
     for i, seg in enumerate(segments):
         seg_spans = per_segment[i] if per_segment is not None else (SpanView("eq", texts[i]),)
         views.append(SegmentView(data_seg=f"{side}:{seg.id}", label=seg.label, spans=seg_spans))
-    return CellView(side=side, segments=tuple(views))
+    return CellView(side=side, segments=tuple(views), lang=lang)
 
 
 def _split_spans(spans: list[SpanView], texts: Sequence[str]) -> list[tuple[SpanView, ...]] | None:
