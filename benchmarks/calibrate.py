@@ -15,7 +15,7 @@ words. This script fits, for one model:
 It prints the thresholds and, with --write, stores them in
 src/treatydiff/backends/calibrated.py, where the backends read them.
 
-    python benchmarks/calibrate.py --model e5 [--write]
+    python benchmarks/calibrate.py --model e5 --start 0.2 [--write]
 """
 
 from __future__ import annotations
@@ -47,7 +47,9 @@ from treatydiff.export import comparison_to_dict  # noqa: E402
 from treatydiff.records import Level  # noqa: E402
 
 CALIBRATED = ROOT / "src" / "treatydiff" / "backends" / "calibrated.py"
-SHIFTS = [round(-0.2 + 0.025 * k, 3) for k in range(25)]  # -0.2 … +0.4
+STEP = 0.025
+SHIFT_RANGE = (-0.3, 0.45)
+PATIENCE = 2
 ALIGNMENT_DEFAULTS = AlignmentConfig()
 COMPARE_DEFAULTS = CompareOptions()
 # The thresholds the shift moves, from their MiniLM values.
@@ -107,19 +109,39 @@ def alignment_score(
     return (mean(f1s) + mean(onlys)) / 2, mean(f1s), mean(onlys)
 
 
-def calibrate_alignment(embedder: Embedder, cache: EmbeddingCache) -> tuple[dict[str, float], list[str]]:
+def calibrate_alignment(
+    embedder: Embedder, cache: EmbeddingCache, start: float = 0.0
+) -> tuple[dict[str, float], list[str]]:
     with tempfile.TemporaryDirectory() as tmp:
         fit = redraft_sets(Path(tmp), seed=1)
         check = redraft_sets(Path(tmp), seed=2)
         lines = ["| shift | objective | link F1 | only F1 |", "|---|---|---|---|"]
-        best: tuple[float, float] = (-1.0, 0.0)
-        for shift in SHIFTS:
-            objective, f1, only = alignment_score(fit, embedder, cache, shift)
-            lines.append(f"| {shift:+.3f} | {objective:.3f} | {f1:.3f} | {only:.3f} |")
-            print(lines[-1], file=sys.stderr)
-            # Ties go to the smaller shift: the least departure from the defaults.
-            if objective > best[0] + 1e-9 or (abs(objective - best[0]) <= 1e-9 and abs(shift) < abs(best[1])):
-                best = (objective, shift)
+        tried: dict[float, float] = {}
+
+        def trial(shift: float) -> float:
+            if shift not in tried:
+                objective, f1, only = alignment_score(fit, embedder, cache, shift)
+                tried[shift] = objective
+                lines.append(f"| {shift:+.3f} | {objective:.3f} | {f1:.3f} | {only:.3f} |")
+                print(lines[-1], file=sys.stderr)
+            return tried[shift]
+
+        # Walk out from the defaults each way while the objective improves (two steps of
+        # patience): far too low a threshold makes every pair a candidate, which is slow.
+        for direction in (1, -1):
+            best_here, misses, k = trial(start), 0, 0
+            while misses < PATIENCE:
+                k += 1
+                shift = round(start + direction * STEP * k, 3)
+                if not SHIFT_RANGE[0] <= shift <= SHIFT_RANGE[1]:
+                    break
+                value = trial(shift)
+                misses = 0 if value > best_here + 1e-9 else misses + 1
+                best_here = max(best_here, value)
+        # Ties go to the smaller shift: the least departure from the defaults.
+        chosen = max(tried, key=lambda x: (round(tried[x], 9), -abs(x)))
+        best = (tried[chosen], chosen)
+        lines[2:] = sorted(lines[2:], key=lambda line: float(line.split("|")[1]))
         objective, f1, only = alignment_score(check, embedder, cache, best[1])
         lines.append("")
         lines.append(
@@ -161,6 +183,12 @@ def main() -> int:
     parser.add_argument("--model", required=True, help="a model spec, as for --model")
     parser.add_argument("--write", action="store_true", help="store the thresholds in calibrated.py")
     parser.add_argument("--skip-positions", action="store_true")
+    parser.add_argument(
+        "--start",
+        type=float,
+        default=0.0,
+        help="the shift the search starts from (it walks both ways; a good start only saves time)",
+    )
     args = parser.parse_args()
     if not SOURCES.is_dir():
         print(f"error: {SOURCES} not found: calibration reads the reference treaties there", file=sys.stderr)
@@ -170,7 +198,7 @@ def main() -> int:
     embedder = make_embedder(args.model)
     embedder.thresholds = {}
     cache = EmbeddingCache(default_cache_dir())
-    values, lines = calibrate_alignment(embedder, cache)
+    values, lines = calibrate_alignment(embedder, cache, args.start)
     if not args.skip_positions:
         positions, more = calibrate_positions(embedder, cache)
         values.update(positions)
