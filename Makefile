@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SOURCES := ../shared/corpus-sources
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test bench bench-speed bench-positions clean
+.PHONY: demo test bench bench-crosslang bench-speed bench-positions clean
 
 $(STAMP): pyproject.toml
 	@# Browser tests drive Debian's Chromium; the PDF tests draw with DejaVu. Installed when missing
@@ -39,11 +39,17 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/quality/run.py
 
+bench-crosslang: $(STAMP)
+	$(BIN)/python benchmarks/quality/crosslang.py
+
 bench-positions: $(STAMP)
 	$(BIN)/python benchmarks/positions/run.py --calibrate
 
 bench-speed: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
+
+bench-backends: $(STAMP)
+	$(BIN)/python benchmarks/backends.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info
