@@ -418,3 +418,19 @@ def test_knowing_the_same_language_changes_nothing_in_the_outputs() -> None:
     assert soup.select_one("#languages") is None
     assert soup.select("td[lang]") == []
     assert soup.select("ins") and soup.select("del")
+
+
+@pytest.mark.parametrize("level", [Level.ARTICLE, Level.PARAGRAPH])
+def test_across_languages_shared_wording_is_no_evidence(
+    level: Level, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numbers and names that two languages share by chance must not pull provisions together."""
+    import treatydiff.compare
+
+    def no_wording(*args: object) -> object:
+        raise AssertionError("TF-IDF of the wording was computed across languages")
+
+    monkeypatch.setattr(treatydiff.compare, "tfidf_vectors", no_wording)
+    result = english_dutch(level)
+    assert result.cross_language
+    assert any(pair.a and pair.b for pair in result.pairs)

@@ -87,18 +87,31 @@ def compare_documents(
     unit_of_b = assign_to_units(leaves_b, list(units_b.segments))
     side_a = unit_vectors(list(units_a.segments), leaves_a, leaf_vec_a, unit_of_a, title_vec)
     side_b = unit_vectors(list(units_b.segments), leaves_b, leaf_vec_b, unit_of_b, title_vec)
-    lex_a, lex_b = tfidf_vectors([s.text for s in units_a.segments], [s.text for s in units_b.segments])
-    side_a = replace(side_a, lexical=lex_a)
-    side_b = replace(side_b, lexical=lex_b)
+    languages = (document_language(doc_a), document_language(doc_b))
+    # Across languages no wording is shared, and numbers and names shared by chance are no
+    # evidence: meaning alone aligns.
+    use_wording = not different_languages(*languages)
+    if use_wording:
+        lex_a, lex_b = tfidf_vectors([s.text for s in units_a.segments], [s.text for s in units_b.segments])
+        side_a = replace(side_a, lexical=lex_a)
+        side_b = replace(side_b, lexical=lex_b)
     unit_alignment = align(side_a, side_b, config)
 
     if level == Level.ARTICLE:
         groups = list(unit_alignment.groups)
     else:
         groups = align_within_units(
-            unit_alignment, leaves_a, leaves_b, leaf_vec_a, leaf_vec_b, unit_of_a, unit_of_b, config, options
+            unit_alignment,
+            leaves_a,
+            leaves_b,
+            leaf_vec_a,
+            leaf_vec_b,
+            unit_of_a,
+            unit_of_b,
+            config,
+            options,
+            use_wording=use_wording,
         )
-    languages = (document_language(doc_a), document_language(doc_b))
     # Across languages every word differs: a word diff would only mark the whole text.
     pairs = build_pairs(groups, leaves_a, leaves_b, word_diffs=not different_languages(*languages))
     thresholds = {
@@ -174,9 +187,16 @@ def align_within_units(
     unit_of_b: Sequence[int],
     config: AlignmentConfig,
     options: CompareOptions,
+    *,
+    use_wording: bool = True,
 ) -> list[Group]:
-    """Align leaves inside each aligned unit group, then leftovers across the document."""
-    lex_a, lex_b = tfidf_vectors([s.text for s in leaves_a], [s.text for s in leaves_b])
+    """Align leaves inside each aligned unit group, then leftovers across the document.
+
+    Without `use_wording` (documents in different languages) meaning alone aligns.
+    """
+    lex_a, lex_b = (
+        tfidf_vectors([s.text for s in leaves_a], [s.text for s in leaves_b]) if use_wording else (None, None)
+    )
     side_a, side_b = _leaf_side(leaves_a, vec_a, lex_a), _leaf_side(leaves_b, vec_b, lex_b)
     leaves_of_a = _members_by_unit(unit_of_a)
     leaves_of_b = _members_by_unit(unit_of_b)
@@ -229,7 +249,9 @@ def align_within_units(
     )
 
 
-def _leaf_side(leaves: Sequence[Segment], vectors: NDArray[np.float32], lexical: csr_matrix) -> SideVectors:
+def _leaf_side(
+    leaves: Sequence[Segment], vectors: NDArray[np.float32], lexical: csr_matrix | None
+) -> SideVectors:
     weights = np.array([word_count(s.text) for s in leaves], np.float32)
     return SideVectors(vectors, lexical, weights, None, document_parts(leaves))
 
