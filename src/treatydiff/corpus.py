@@ -232,4 +232,8 @@ class Corpus:
             if not path.is_file():
                 raise CorpusError(f"no document {doc_id!r} in {self.directory}")
             path.unlink()
+            # Its shards go with it, in every model's index (no embedding needed).
+            from treatydiff.corpus_index import drop_document
+
+            drop_document(self.directory, doc_id)
         return path

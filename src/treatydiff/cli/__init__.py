@@ -18,6 +18,7 @@ from treatydiff import __version__
 from .common import default_report_path, may_replace
 from .compare_cmd import compare
 from .corpus_cmd import add, corpus_app, list_documents, remove, show
+from .index_cmd import index, search
 from .models_cmd import models
 from .positions_cmd import positions
 from .segments_cmd import segments
@@ -96,6 +97,8 @@ app.command("list")(list_documents)
 app.command()(show)
 app.command()(remove)
 app.add_typer(corpus_app, name="corpus")
+app.command()(index)
+app.command()(search)
 app.command()(segments)
 app.command()(models)
 

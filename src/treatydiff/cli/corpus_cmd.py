@@ -43,6 +43,26 @@ def _refresh_index(corpus: Path | None) -> None:
             typer.echo(f"warning: {exc}", err=True)
 
 
+def _refresh_search_index(corpus: Path | None) -> None:
+    """Keep the corpus search index current, only if one exists for the model in use."""
+    from treatydiff import pipeline
+    from treatydiff.config import chosen_model
+    from treatydiff.corpus_index import refresh_if_indexed
+
+    try:
+        with pipeline.open_cache(None, True) as cache:
+            update = refresh_if_indexed(
+                _corpus(corpus), pipeline.make_embedder(chosen_model(None)), cache=cache
+            )
+    except TreatydiffError as exc:
+        typer.echo(f"warning: search index not updated: {exc}", err=True)
+        return
+    if update is not None:
+        for warning in update.warnings:
+            typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"search index: {update.summary_line()}")
+
+
 def add(
     paths: Annotated[
         list[Path], typer.Argument(metavar="PATH...", help="Files to add: .md .txt .html .pdf .docx.")
@@ -94,6 +114,8 @@ def add(
         for other, share in result.near:
             typer.echo(f"  near-duplicate of {other!r}: {share:.0%} of its text is shared")
     _refresh_index(corpus)
+    if counts["added"] or counts["replaced"]:
+        _refresh_search_index(corpus)
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
     typer.echo(f"{len(paths)} file(s): {summary}")
     if counts["failed"]:
@@ -233,5 +255,6 @@ def import_directory(
         typer.echo(f"{path.name}: {result.status} as {result.id!r}")
     typer.echo(f"{len(files)} file(s), {failed} failed")
     _refresh_index(corpus)
+    _refresh_search_index(corpus)
     if failed:
         raise typer.Exit(code=1)

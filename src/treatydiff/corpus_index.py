@@ -1,0 +1,652 @@
+"""The corpus index: every corpus document's paragraphs, embedded once, searchable together.
+
+Layout, under the corpus directory::
+
+    .index/<model-key>/manifest.json     per document: content hash, kind, segment count, shard
+    .index/<model-key>/<doc-id>.npz      one shard per document: vectors, MinHash signatures, segments
+    .index/<model-key>/ann.usearch       the approximate index (large corpora only) and
+    .index/<model-key>/ann.json          the set of shards it was built from
+
+A shard carries its document's content hash and model key, so a stale, missing or damaged
+shard is detected and rebuilt, and an unchanged one is reused: `add` costs one document's
+embedding, not the corpus's. Writes are atomic and serialised by a lock file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+import zipfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from treatydiff.corpus import Corpus, CorpusEntry, CorpusError, content_hash, slugify
+from treatydiff.errors import InputError, TreatydiffError
+from treatydiff.fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from treatydiff.embeddings import Embedder, EmbeddingCache, ProgressCallback
+
+INDEX_DIRNAME = ".index"
+MANIFEST_SCHEMA = "treatydiff.corpus-index/1"
+SEARCH_SCHEMA = "treatydiff.search/1"
+# Below this many segments a matrix product is exact and fast enough; above it, HNSW.
+EXACT_LIMIT = 20_000
+MINHASH_PERMUTATIONS = 64
+EMBED_GROUP = 16  # documents embedded per call
+MINHASH_SEED = 1
+SHINGLE_WORDS = 3
+EXCERPT_CHARS = 240
+# HNSW candidates per query: usearch's default (64) misses a few true neighbours at k=10.
+SEARCH_EXPANSION = 128
+_WORD = re.compile(r"\w+")
+# What reading a truncated, overwritten or hand-edited shard or manifest raises.
+_DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile)
+
+
+class CorpusIndexError(TreatydiffError):
+    """The corpus index can't be built or searched."""
+
+
+@dataclass(frozen=True)
+class IndexedSegment:
+    """One paragraph-level segment of a corpus document, as the index keeps it."""
+
+    segment_id: str  # "art-6.1.a"
+    label: str  # "Article 6(1)(a)"
+    start: int  # offsets into the corpus file's body
+    end: int
+    excerpt: str  # the start of the segment's text, whitespace collapsed
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One document's part of the index."""
+
+    doc_id: str
+    content_hash: str
+    model_key: str
+    kind: str
+    title: str
+    segments: tuple[IndexedSegment, ...]
+    vectors: NDArray[np.float32]  # one L2-normalised row per segment
+    minhashes: NDArray[np.uint32]  # one MinHash signature (word 3-shingles) per segment
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    content_hash: str
+    kind: str
+    title: str
+    segments: int
+    shard: str  # file name inside the index directory
+
+
+@dataclass(frozen=True)
+class Manifest:
+    model: str  # the embedder's name
+    model_key: str  # the embedder's cache key: vectors of different keys never mix
+    dimension: int
+    documents: dict[str, ManifestEntry] = field(default_factory=dict)
+    schema: str = MANIFEST_SCHEMA
+
+
+@dataclass(frozen=True)
+class IndexUpdate:
+    """What `CorpusIndex.update` did."""
+
+    indexed: tuple[str, ...]  # embedded now: new, changed, or with a missing/damaged shard
+    reused: tuple[str, ...]
+    dropped: tuple[str, ...]  # no longer in the corpus
+    segments: int  # in the whole index
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+    def summary_line(self) -> str:
+        return (
+            f"{len(self.indexed)} document(s) indexed, {len(self.reused)} reused, "
+            f"{len(self.dropped)} dropped; {self.segments} segments; {self.seconds:.1f} s"
+        )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    rank: int
+    doc_id: str
+    title: str
+    kind: str
+    segment_id: str
+    label: str
+    score: float
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    model: str
+    k: int
+    kind: str | None
+    method: str  # "exact" or "approximate"
+    hits: tuple[SearchHit, ...]
+
+
+# --- vector search: exact below a size threshold, HNSW (usearch) above it -----------------
+
+
+class VectorSearch(ABC):
+    """Nearest rows of a matrix of L2-normalised vectors, by cosine similarity."""
+
+    method: str = ""
+
+    @abstractmethod
+    def search(
+        self, query: NDArray[np.float32], k: int, allowed: NDArray[np.bool_] | None = None
+    ) -> list[tuple[int, float]]:
+        """The `k` best (row, score) pairs, best first; only rows where `allowed` is True."""
+
+
+class ExactSearch(VectorSearch):
+    method = "exact"
+
+    def __init__(self, matrix: NDArray[np.float32]) -> None:
+        self.matrix = matrix
+
+    def search(
+        self, query: NDArray[np.float32], k: int, allowed: NDArray[np.bool_] | None = None
+    ) -> list[tuple[int, float]]:
+        if len(self.matrix) == 0 or k < 1:
+            return []
+        scores = self.matrix @ query.astype(np.float32)
+        if allowed is not None:
+            scores = np.where(allowed, scores, -np.inf)
+        count = min(k, len(scores))
+        best = np.argpartition(-scores, count - 1)[:count]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(int(row), float(scores[row])) for row in best if np.isfinite(scores[row])]
+
+
+class ApproximateSearch(VectorSearch):
+    """An HNSW graph (usearch); keys are row numbers."""
+
+    method = "approximate"
+
+    def __init__(self, ann: Any, size: int) -> None:
+        self.ann = ann
+        self.size = size
+
+    @classmethod
+    def build(cls, matrix: NDArray[np.float32]) -> ApproximateSearch:
+        from usearch.index import Index
+
+        ann = Index(ndim=int(matrix.shape[1]), metric="cos", dtype="f32", expansion_search=SEARCH_EXPANSION)
+        ann.add(np.arange(len(matrix), dtype=np.uint64), np.ascontiguousarray(matrix, dtype=np.float32))
+        return cls(ann, len(matrix))
+
+    @classmethod
+    def load(cls, path: Path, size: int) -> ApproximateSearch:
+        from usearch.index import Index
+
+        ann = Index.restore(str(path), expansion_search=SEARCH_EXPANSION)
+        if ann is None or len(ann) != size:
+            raise ValueError(f"{path} holds {0 if ann is None else len(ann)} vectors, expected {size}")
+        return cls(ann, size)
+
+    def save(self, path: Path) -> None:
+        with _temporary_beside(path) as temp:
+            self.ann.save(str(temp))
+
+    def search(
+        self, query: NDArray[np.float32], k: int, allowed: NDArray[np.bool_] | None = None
+    ) -> list[tuple[int, float]]:
+        if self.size == 0 or k < 1:
+            return []
+        wanted = min(self.size, k if allowed is None else k * 4)
+        while True:
+            matches = self.ann.search(query.astype(np.float32), wanted)
+            found = [
+                (int(key), 1.0 - float(distance))
+                for key, distance in zip(matches.keys, matches.distances, strict=True)
+                if allowed is None or allowed[int(key)]
+            ]
+            # A filter can leave too few: widen the search until k pass it or all rows were seen.
+            if len(found) >= k or wanted >= self.size:
+                return found[:k]
+            wanted = min(self.size, wanted * 4)
+
+
+def choose_search(
+    matrix: NDArray[np.float32], *, exact_limit: int = EXACT_LIMIT, ann_path: Path | None = None
+) -> VectorSearch:
+    """Exact search below `exact_limit` rows; above, the HNSW index, built if `ann_path` is stale."""
+    if len(matrix) < exact_limit:
+        return ExactSearch(matrix)
+    fingerprint = _matrix_fingerprint(matrix)
+    if ann_path is not None:
+        stamp = ann_path.with_suffix(".json")
+        with contextlib.suppress(OSError, ValueError, KeyError, RuntimeError):
+            if json.loads(stamp.read_text(encoding="utf-8"))["fingerprint"] == fingerprint:
+                return ApproximateSearch.load(ann_path, len(matrix))
+    approximate = ApproximateSearch.build(matrix)
+    if ann_path is not None:
+        approximate.save(ann_path)
+        payload = {"fingerprint": fingerprint, "rows": len(matrix)}
+        atomic_write_text(ann_path.with_suffix(".json"), json.dumps(payload), overwrite=True)
+    return approximate
+
+
+def _matrix_fingerprint(matrix: NDArray[np.float32]) -> str:
+    digest = hashlib.sha256(np.ascontiguousarray(matrix).tobytes())
+    digest.update(str(matrix.shape).encode())
+    return digest.hexdigest()
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+def model_key_dirname(cache_key: str) -> str:
+    """A directory name for a model: readable, and unique even when two keys slugify alike."""
+    return f"{slugify(cache_key)}-{hashlib.sha256(cache_key.encode()).hexdigest()[:8]}"
+
+
+def minhash_signature(text: str) -> NDArray[np.uint32]:
+    """MinHash of the text's word 3-shingles (the whole text when it is shorter)."""
+    from datasketch import MinHash
+
+    words = _WORD.findall(text.lower())
+    shingles = {" ".join(words[k : k + SHINGLE_WORDS]) for k in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    signature = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED)
+    signature.update_batch([s.encode("utf-8") for s in shingles])
+    return np.asarray(signature.hashvalues, dtype=np.uint32)
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_CHARS else flat[: EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+class CorpusIndex:
+    """The index of one corpus for one embedding model."""
+
+    def __init__(self, corpus: Corpus, embedder: Embedder, *, exact_limit: int = EXACT_LIMIT) -> None:
+        self.corpus = corpus
+        self.embedder = embedder
+        self.exact_limit = exact_limit
+        self.directory = corpus.directory / INDEX_DIRNAME / model_key_dirname(embedder.cache_key)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.directory / "manifest.json"
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file()
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Serialise writers: concurrent `add` or `index` runs take turns."""
+        from filelock import FileLock, Timeout
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            with FileLock(str(self.directory / ".lock")).acquire(timeout=600):
+                yield
+        except Timeout as exc:
+            raise CorpusIndexError(f"{self.directory} is locked by another treatydiff run") from exc
+
+    # -- reading
+
+    def read_manifest(self) -> Manifest | None:
+        """The manifest, or None when missing; ValueError when damaged."""
+        if not self.manifest_path.is_file():
+            return None
+        data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        if data.get("schema") != MANIFEST_SCHEMA:
+            raise ValueError(f"unknown schema {data.get('schema')!r}")
+        documents = {doc_id: ManifestEntry(**entry) for doc_id, entry in data["documents"].items()}
+        return Manifest(data["model"], data["model_key"], int(data["dimension"]), documents)
+
+    def shard_path(self, doc_id: str) -> Path:
+        return self.directory / f"{doc_id}.npz"
+
+    def read_shard(self, doc_id: str) -> Shard:
+        """A shard as written; ValueError (or OSError) when missing or damaged."""
+        with np.load(self.shard_path(doc_id), allow_pickle=False) as stored:
+            meta = json.loads(str(stored["meta"]))
+            vectors = np.asarray(stored["vectors"], dtype=np.float32)
+            minhashes = np.asarray(stored["minhashes"], dtype=np.uint32)
+        segments = tuple(IndexedSegment(**s) for s in meta["segments"])
+        if len(segments) != len(vectors) or len(segments) != len(minhashes):
+            raise ValueError("segment count does not match the vectors")
+        return Shard(
+            doc_id, meta["content_hash"], meta["model_key"], meta["kind"], meta["title"], segments, vectors,
+            minhashes,
+        )  # fmt: skip
+
+    def stale_documents(self) -> list[str]:
+        """Ids whose shard is missing or out of date, and ids indexed but no longer in the corpus."""
+        try:
+            manifest = self.read_manifest()
+        except _DAMAGED:
+            manifest = None
+        known = manifest.documents if manifest else {}
+        current = {entry.id: _hash_of(entry) for entry in self.corpus.entries()}
+        changed = [i for i, h in current.items() if i not in known or known[i].content_hash != h]
+        gone = [i for i in known if i not in current]
+        return sorted(changed + gone)
+
+    # -- writing
+
+    def update(
+        self,
+        *,
+        rebuild: bool = False,
+        cache: EmbeddingCache | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IndexUpdate:
+        """Bring the index up to date with the corpus: embed only new and changed documents."""
+        began = time.perf_counter()
+        with self.locked():
+            shards, update = self._update_locked(rebuild, cache, progress)
+        matrix = _stack(shards, self._dimension(shards))
+        if len(matrix) >= self.exact_limit:  # large: refresh the persisted HNSW index now, not at search
+            choose_search(matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch")
+        return IndexUpdate(
+            update.indexed, update.reused, update.dropped, update.segments,
+            time.perf_counter() - began, update.warnings,
+        )  # fmt: skip
+
+    def _update_locked(
+        self, rebuild: bool, cache: EmbeddingCache | None, progress: ProgressCallback | None
+    ) -> tuple[list[Shard], IndexUpdate]:
+        warnings: list[str] = []
+        try:
+            previous = self.read_manifest()
+        except _DAMAGED as exc:
+            warnings.append(f"{self.manifest_path} is damaged ({_reason(exc)}): rebuilding it")
+            previous = None
+        entries = self.corpus.entries()
+        shards: list[Shard] = []
+        to_embed: list[CorpusEntry] = []
+        reused: list[str] = []
+        for entry in entries:
+            shard = None if rebuild else self._reusable_shard(entry, warnings)
+            if shard is None:
+                to_embed.append(entry)
+            else:
+                shards.append(shard)
+                reused.append(entry.id)
+        # In groups, each group's shards written at once: an interrupted run keeps what it embedded.
+        for start in range(0, len(to_embed), EMBED_GROUP):
+            shards.extend(
+                self._embed_documents(to_embed[start : start + EMBED_GROUP], cache, progress, warnings)
+            )
+        current = {entry.id for entry in entries}
+        dropped = sorted(
+            {p.stem for p in self.directory.glob("*.npz") if p.stem not in current}
+            | ({i for i in previous.documents if i not in current} if previous else set())
+        )
+        for doc_id in dropped:
+            self.shard_path(doc_id).unlink(missing_ok=True)
+        shards.sort(key=lambda s: s.doc_id)
+        self._write_manifest(shards)
+        segments = sum(len(s.segments) for s in shards)
+        indexed = tuple(sorted(e.id for e in to_embed))
+        return shards, IndexUpdate(indexed, tuple(reused), tuple(dropped), segments, 0.0, tuple(warnings))
+
+    def _reusable_shard(self, entry: CorpusEntry, warnings: list[str]) -> Shard | None:
+        path = self.shard_path(entry.id)
+        if not path.is_file():
+            return None
+        try:
+            shard = self.read_shard(entry.id)
+        except _DAMAGED as exc:
+            warnings.append(f"{path} is damaged ({_reason(exc)}): re-embedding {entry.id!r}")
+            return None
+        if shard.content_hash != _hash_of(entry) or shard.model_key != self.embedder.cache_key:
+            return None
+        return shard
+
+    def _embed_documents(
+        self,
+        entries: Sequence[CorpusEntry],
+        cache: EmbeddingCache | None,
+        progress: ProgressCallback | None,
+        warnings: list[str],
+    ) -> list[Shard]:
+        from treatydiff.compare import embedding_text
+        from treatydiff.documents import parse_document
+        from treatydiff.records import Level
+        from treatydiff.segments import segment_document
+
+        segmented = []
+        for entry in entries:
+            try:
+                document = parse_document(entry.body, str(entry.path))
+                segments = segment_document(document, Level.PARAGRAPH).segments
+            except TreatydiffError as exc:
+                warnings.append(f"{entry.id}: {exc}; indexed without segments")
+                segments = ()
+            segmented.append((entry, segments))
+        # One call for every new segment: batches fill across documents.
+        texts = [embedding_text(s) for _, segments in segmented for s in segments]
+        vectors = (
+            self.embedder.embed(texts, role="passage", cache=cache, progress=progress)
+            if texts
+            else np.zeros((0, 0), dtype=np.float32)
+        )
+        shards = []
+        row = 0
+        for entry, segments in segmented:
+            rows = vectors[row : row + len(segments)]
+            row += len(segments)
+            shard = Shard(
+                doc_id=entry.id,
+                content_hash=_hash_of(entry),
+                model_key=self.embedder.cache_key,
+                kind=entry.meta.get("kind", "treaty"),
+                title=entry.title,
+                segments=tuple(
+                    IndexedSegment(s.id, s.label, s.start, s.end, _excerpt(s.text)) for s in segments
+                ),
+                vectors=rows if len(segments) else np.zeros((0, 0), dtype=np.float32),
+                minhashes=np.stack([minhash_signature(s.text) for s in segments])
+                if segments
+                else np.zeros((0, MINHASH_PERMUTATIONS), dtype=np.uint32),
+            )
+            self._write_shard(shard)
+            shards.append(shard)
+        return shards
+
+    def _write_shard(self, shard: Shard) -> None:
+        meta = {
+            "content_hash": shard.content_hash,
+            "model_key": shard.model_key,
+            "kind": shard.kind,
+            "title": shard.title,
+            "segments": [asdict(s) for s in shard.segments],
+        }
+        path = self.shard_path(shard.doc_id)
+        with _temporary_beside(path) as temp, temp.open("wb") as handle:
+            np.savez(
+                handle, vectors=shard.vectors, minhashes=shard.minhashes, meta=np.array(json.dumps(meta))
+            )
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def _write_manifest(self, shards: Sequence[Shard]) -> None:
+        documents = {
+            s.doc_id: asdict(
+                ManifestEntry(s.content_hash, s.kind, s.title, len(s.segments), f"{s.doc_id}.npz")
+            )
+            for s in shards
+        }
+        payload = {
+            "schema": MANIFEST_SCHEMA,
+            "model": self.embedder.name,
+            "model_key": self.embedder.cache_key,
+            "dimension": self._dimension(shards),
+            "documents": documents,
+        }
+        atomic_write_text(self.manifest_path, json.dumps(payload, indent=1) + "\n", overwrite=True)
+
+    def _dimension(self, shards: Sequence[Shard]) -> int:
+        return next((int(s.vectors.shape[1]) for s in shards if len(s.segments)), 0)
+
+    def drop(self, doc_id: str) -> bool:
+        """Remove a document's shard and manifest entry; True if it was indexed."""
+        if not self.directory.is_dir():
+            return False
+        return drop_from_index_directory(self.directory, doc_id)
+
+    # -- searching
+
+    def load_shards(self) -> list[Shard]:
+        """Every shard the manifest lists; raises CorpusIndexError when the index must be updated."""
+        try:
+            manifest = self.read_manifest()
+        except _DAMAGED as exc:
+            raise CorpusIndexError(f"the index in {self.directory} is damaged ({_reason(exc)})") from exc
+        if manifest is None:
+            raise CorpusIndexError(f"no index in {self.directory}: run `treatydiff index`")
+        try:
+            return [self.read_shard(doc_id) for doc_id in sorted(manifest.documents)]
+        except _DAMAGED as exc:
+            raise CorpusIndexError(f"a shard in {self.directory} is damaged ({_reason(exc)})") from exc
+
+    def search(
+        self, query: str, *, k: int = 10, kind: str | None = None, cache: EmbeddingCache | None = None
+    ) -> SearchResults:
+        """The `k` provisions nearest to `query` across the corpus (of one kind, if given)."""
+        if not query.strip():
+            raise InputError("the query is empty: give some text to search for")
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}")
+        shards = self.load_shards()
+        rows = [(shard, segment) for shard in shards for segment in shard.segments]
+        if not rows:
+            raise CorpusError(f"the corpus in {self.corpus.directory} has nothing to search")
+        matrix = _stack(shards, self._dimension(shards))
+        allowed = np.array([shard.kind == kind for shard, _ in rows]) if kind else None
+        searcher = choose_search(
+            matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch"
+        )
+        vector = self.embedder.embed([query], role="query", cache=cache)[0]
+        hits = []
+        for rank, (row, score) in enumerate(searcher.search(vector, k, allowed), start=1):
+            shard, segment = rows[row]
+            hits.append(
+                SearchHit(
+                    rank,
+                    shard.doc_id,
+                    shard.title,
+                    shard.kind,
+                    segment.segment_id,
+                    segment.label,
+                    round(score, 4),
+                    segment.excerpt,
+                )  # fmt: skip
+            )
+        return SearchResults(query, self.embedder.name, k, kind, searcher.method, tuple(hits))
+
+
+def _stack(shards: Sequence[Shard], dimension: int) -> NDArray[np.float32]:
+    parts = [s.vectors for s in shards if len(s.segments)]
+    return np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dimension), dtype=np.float32)
+
+
+def _hash_of(entry: CorpusEntry) -> str:
+    return entry.content_hash or content_hash(entry.body)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+@contextmanager
+def _temporary_beside(path: Path) -> Iterator[Path]:
+    """A temporary file next to `path`, renamed over it if the block succeeds, removed if not."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def drop_from_index_directory(directory: Path, doc_id: str) -> bool:
+    """Drop one document from one model's index directory, under its lock."""
+    from filelock import FileLock
+
+    with FileLock(str(directory / ".lock")).acquire(timeout=600):
+        shard = directory / f"{doc_id}.npz"
+        had_shard = shard.is_file()
+        shard.unlink(missing_ok=True)
+        manifest_path = directory / "manifest.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            listed = manifest["documents"].pop(doc_id, None) is not None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return had_shard  # a missing or damaged manifest is rebuilt by the next update
+        if listed:
+            atomic_write_text(manifest_path, json.dumps(manifest, indent=1) + "\n", overwrite=True)
+        return had_shard or listed
+
+
+def drop_document(corpus_directory: Path, doc_id: str) -> list[Path]:
+    """Drop a removed document from every model's index; the index directories it was in."""
+    root = corpus_directory / INDEX_DIRNAME
+    if not root.is_dir():
+        return []
+    return [d for d in sorted(root.iterdir()) if d.is_dir() and drop_from_index_directory(d, doc_id)]
+
+
+def refresh_if_indexed(
+    corpus: Corpus, embedder: Embedder, *, cache: EmbeddingCache | None = None
+) -> IndexUpdate | None:
+    """Update the index after `add` only when one exists for this model: users who never
+    search never pay for embedding the corpus."""
+    index = CorpusIndex(corpus, embedder)
+    return index.update(cache=cache) if index.exists() else None
+
+
+def search_results_to_json(results: SearchResults, corpus_directory: Path) -> str:
+    """The `treatydiff.search/1` document (docs/json-export.md)."""
+    payload = {
+        "schema": SEARCH_SCHEMA,
+        "query": results.query,
+        "model": results.model,
+        "corpus": str(corpus_directory),
+        "k": results.k,
+        "kind": results.kind,
+        "method": results.method,
+        "results": [
+            {
+                "rank": hit.rank,
+                "document": hit.doc_id,
+                "title": hit.title,
+                "kind": hit.kind,
+                "segment": hit.segment_id,
+                "label": hit.label,
+                "score": hit.score,
+                "excerpt": hit.excerpt,
+            }
+            for hit in results.hits
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,387 @@
+"""The corpus index and search: incremental updates, exact and approximate search, damage, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import treatydiff.pipeline
+from fakes import FakeEmbedder
+from treatydiff.cli import app
+from treatydiff.corpus import Corpus
+from treatydiff.corpus_index import (
+    ApproximateSearch,
+    CorpusIndex,
+    ExactSearch,
+    choose_search,
+    minhash_signature,
+)
+from treatydiff.errors import InputError
+from treatydiff.ingest import convert_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = {
+    "draft": FIXTURES / "compare" / "draft-v1.md",
+    "treaty": FIXTURES / "widget-convention.md",
+    "news": FIXTURES / "news" / "piece-1.md",
+    "declaration": FIXTURES / "declaration.md",
+}
+IDS = {"draft": "draft", "treaty": "widgets", "news": "news-piece", "declaration": "friendly-widgets"}
+# Article 5 of the draft, reworded.
+INTERCEPTION_QUERY = "competent authorities may record in real time the content of communications"
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    store = Corpus(tmp_path / "corpora")
+    for key, path in SOURCES.items():
+        store.add(convert_path(path), doc_id=IDS[key])
+    return store
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
+    """The fake embedder, also for the CLI (which makes its embedder through the pipeline)."""
+    embedder = FakeEmbedder()
+    monkeypatch.setattr(treatydiff.pipeline, "make_embedder", lambda spec=None: embedder)
+    return embedder
+
+
+def encoded_documents(fake: FakeEmbedder, corpus: Corpus) -> set[str]:
+    """The documents whose text the fake embedder encoded."""
+    bodies = {entry.id: " ".join(entry.body.split()) for entry in corpus.entries()}
+    found = set()
+    for text in fake.encoded:
+        tail = text.split(": ", 1)[-1][:60]  # after the article title
+        found |= {doc_id for doc_id, body in bodies.items() if tail in body}
+    return found
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def test_a_reworded_provision_finds_its_original_first(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    results = index.search(INTERCEPTION_QUERY, k=5)
+    assert results.method == "exact"
+    top = results.hits[0]
+    assert (top.doc_id, top.label) == ("draft", "Article 5")
+    assert "real time the content of specified communications" in top.excerpt
+    assert [h.rank for h in results.hits] == [1, 2, 3, 4, 5]
+    assert all(a.score >= b.score for a, b in zip(results.hits, results.hits[1:], strict=False))
+
+
+def test_kind_filters_the_documents(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    treaty_only = index.search(INTERCEPTION_QUERY, k=50, kind="treaty")
+    assert treaty_only.hits and {h.doc_id for h in treaty_only.hits} == {"widgets"}
+    assert {h.kind for h in index.search("widgets", k=50, kind="declaration").hits} == {"declaration"}
+    assert index.search(INTERCEPTION_QUERY, k=5, kind="commentary").hits == ()
+
+
+@pytest.mark.parametrize("query,k", [("   ", 5), ("text", 0)])
+def test_bad_queries_are_input_errors(corpus: Corpus, fake: FakeEmbedder, query: str, k: int) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    with pytest.raises(InputError):
+        index.search(query, k=k)
+
+
+# --- incremental updates --------------------------------------------------------------------
+
+
+def test_a_second_update_embeds_nothing(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    first = index.update()
+    assert sorted(first.indexed) == sorted(IDS.values()) and first.reused == ()
+    assert encoded_documents(fake, corpus) == set(IDS.values())
+    fake.encoded.clear()
+    second = index.update()
+    assert fake.encoded == []
+    assert second.indexed == () and sorted(second.reused) == sorted(IDS.values())
+    assert second.segments == first.segments > 0
+    assert index.stale_documents() == []
+
+
+def test_changing_one_document_re_embeds_only_it(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    fake.encoded.clear()
+    changed = (
+        SOURCES["draft"]
+        .read_text(encoding="utf-8")
+        .replace("six months later", "twelve months after its receipt by the Secretary-General")
+    )
+    (corpus.directory.parent / "draft-v1b.md").write_text(changed, encoding="utf-8")
+    corpus.add(convert_path(corpus.directory.parent / "draft-v1b.md"), doc_id="draft", force=True)
+    assert index.stale_documents() == ["draft"]
+    update = index.update()
+    assert update.indexed == ("draft",)
+    assert encoded_documents(fake, corpus) == {"draft"}
+    assert any("twelve months" in text for text in fake.encoded)
+    assert "twelve months" in index.search("denunciation takes effect twelve months", k=1).hits[0].excerpt
+
+
+def test_remove_drops_the_shard(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    assert index.shard_path("news-piece").is_file()
+    corpus.remove("news-piece")
+    assert not index.shard_path("news-piece").exists()
+    manifest = index.read_manifest()
+    assert manifest is not None and "news-piece" not in manifest.documents
+    assert index.stale_documents() == []
+    assert "news-piece" not in {h.doc_id for h in index.search("negotiations", k=50).hits}
+
+
+def test_a_document_deleted_by_hand_is_dropped_at_the_next_update(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    (corpus.directory / "widgets.md").unlink()
+    fake.encoded.clear()
+    update = index.update()
+    assert update.dropped == ("widgets",) and update.indexed == () and fake.encoded == []
+    assert not index.shard_path("widgets").exists()
+
+
+def test_rebuild_re_embeds_everything(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    fake.encoded.clear()
+    assert sorted(index.update(rebuild=True).indexed) == sorted(IDS.values())
+    assert encoded_documents(fake, corpus) == set(IDS.values())
+
+
+# --- damage ---------------------------------------------------------------------------------
+
+
+def test_a_damaged_shard_is_rebuilt_with_a_warning(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    index.shard_path("widgets").write_bytes(b"PK\x03\x04 not a zip at all")
+    fake.encoded.clear()
+    update = index.update()
+    assert update.indexed == ("widgets",)
+    assert len(update.warnings) == 1 and "widgets.npz is damaged" in update.warnings[0]
+    assert encoded_documents(fake, corpus) == {"widgets"}
+    assert index.read_shard("widgets").segments
+
+
+def test_a_damaged_manifest_is_rebuilt_and_the_shards_reused(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    index.manifest_path.write_text('{"schema": "treatydiff.corpus-in', encoding="utf-8")
+    assert index.stale_documents() == sorted(IDS.values())
+    fake.encoded.clear()
+    update = index.update()
+    assert any("manifest.json is damaged" in w for w in update.warnings)
+    assert fake.encoded == [] and update.indexed == ()
+    manifest = index.read_manifest()
+    assert manifest is not None and sorted(manifest.documents) == sorted(IDS.values())
+
+
+def test_the_cli_rebuilds_damage_without_a_traceback(corpus: Corpus, fake: FakeEmbedder) -> None:
+    CorpusIndex(corpus, fake).update()
+    CorpusIndex(corpus, fake).shard_path("draft").write_bytes(b"\x00" * 10)
+    CorpusIndex(corpus, fake).manifest_path.write_text("[", encoding="utf-8")
+    result = runner.invoke(app, ["index", "--corpus", str(corpus.directory)])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "warning:" in result.stderr and "damaged" in result.stderr
+    assert "1 document(s) indexed, 3 reused" in result.stdout
+
+
+# --- vector search: exact and approximate ---------------------------------------------------
+
+
+def _random_unit_rows(count: int, dimension: int, seed: int) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((count, dimension)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_exact_search_on_hand_written_vectors() -> None:
+    matrix = np.array([[1, 0, 0], [0, 1, 0], [0.6, 0.8, 0]], dtype=np.float32)
+    search = ExactSearch(matrix)
+    assert [row for row, _ in search.search(np.array([1, 0, 0], dtype=np.float32), 2)] == [0, 2]
+    allowed = np.array([False, True, True])
+    hits = search.search(np.array([1, 0, 0], dtype=np.float32), 5, allowed)
+    assert [row for row, _ in hits] == [2, 1] and hits[0][1] == pytest.approx(0.6)
+
+
+def test_approximate_search_agrees_with_exact_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    matrix = _random_unit_rows(3000, 48, seed=7)
+    queries = _random_unit_rows(100, 48, seed=8)
+    ann_path = tmp_path / "ann.usearch"
+    approximate = choose_search(matrix, exact_limit=1000, ann_path=ann_path)
+    assert isinstance(approximate, ApproximateSearch) and ann_path.is_file()
+    exact = ExactSearch(matrix)
+    assert isinstance(choose_search(matrix, exact_limit=5000), ExactSearch)
+    found = sum(
+        len({r for r, _ in approximate.search(q, 10)} & {r for r, _ in exact.search(q, 10)}) for q in queries
+    )
+    assert found / (10 * len(queries)) >= 0.95
+    # With a filter that keeps one row in ten, it still returns k rows, all allowed.
+    allowed = np.arange(len(matrix)) % 10 == 0
+    filtered = approximate.search(queries[0], 10, allowed)
+    assert len(filtered) == 10 and all(allowed[r] for r, _ in filtered)
+    # Unchanged vectors: the persisted index is loaded, not rebuilt.
+    monkeypatch.setattr(ApproximateSearch, "build", classmethod(lambda cls, m: pytest.fail("rebuilt")))
+    reloaded = choose_search(matrix, exact_limit=1000, ann_path=ann_path)
+    assert [r for r, _ in reloaded.search(queries[0], 10)] == [
+        r for r, _ in approximate.search(queries[0], 10)
+    ]
+
+
+def test_a_changed_matrix_rebuilds_the_approximate_index(tmp_path: Path) -> None:
+    ann_path = tmp_path / "ann.usearch"
+    choose_search(_random_unit_rows(500, 16, seed=1), exact_limit=100, ann_path=ann_path)
+    bigger = _random_unit_rows(600, 16, seed=2)
+    search = choose_search(bigger, exact_limit=100, ann_path=ann_path)
+    assert search.search(bigger[42], 1)[0][0] == 42
+
+
+def test_the_corpus_index_uses_the_approximate_path_above_its_limit(
+    corpus: Corpus, fake: FakeEmbedder
+) -> None:
+    exact_index = CorpusIndex(corpus, fake)
+    exact_index.update()
+    expected = exact_index.search(INTERCEPTION_QUERY, k=3)
+    assert expected.method == "exact"
+    small_limit = CorpusIndex(corpus, fake, exact_limit=5)
+    small_limit.update()
+    assert (small_limit.directory / "ann.usearch").is_file()
+    results = small_limit.search(INTERCEPTION_QUERY, k=3)
+    assert results.method == "approximate"
+    assert [h.segment_id for h in results.hits] == [h.segment_id for h in expected.hits]
+
+
+def test_minhash_signatures_estimate_shared_wording() -> None:
+    text = "each party shall adopt such legislative and other measures as may be necessary"
+    same, other = minhash_signature(text), minhash_signature("the weather was fine and the sea calm today")
+    assert same.shape == (64,) and same.dtype == np.uint32
+    assert np.mean(same == minhash_signature(text)) == 1.0
+    assert np.mean(same == other) < 0.2
+
+
+def test_shards_store_one_signature_per_segment(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    shard = index.read_shard("draft")
+    assert shard.kind == "draft" and shard.content_hash == corpus.get("draft").content_hash
+    assert shard.vectors.shape == (len(shard.segments), fake.dimensions)
+    assert shard.minhashes.shape == (len(shard.segments), 64)
+    assert {s.label for s in shard.segments} >= {"Article 1", "Article 3(1)", "Article 5"}
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def test_search_json_shape(corpus: Corpus, fake: FakeEmbedder) -> None:
+    result = runner.invoke(
+        app, ["search", INTERCEPTION_QUERY, "-k", "3", "--json", "--corpus", str(corpus.directory)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "updating the index (no index yet)" in result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["schema"] == "treatydiff.search/1"
+    assert payload["query"] == INTERCEPTION_QUERY and payload["k"] == 3 and payload["kind"] is None
+    assert payload["model"] == "fake-bow" and payload["method"] == "exact"
+    assert len(payload["results"]) == 3
+    assert set(payload["results"][0]) == {
+        "rank", "document", "title", "kind", "segment", "label", "score", "excerpt",
+    }  # fmt: skip
+    first = payload["results"][0]
+    assert (first["document"], first["segment"], first["kind"]) == ("draft", "art-5.p1", "draft")
+    assert first["title"] == "Draft Convention on Cross-Border Evidence"
+    # Up to date now: a second search says nothing on stderr.
+    again = runner.invoke(app, ["search", INTERCEPTION_QUERY, "--corpus", str(corpus.directory)])
+    assert again.exit_code == 0 and again.stderr == ""
+
+
+def test_search_table_and_kind(corpus: Corpus, fake: FakeEmbedder) -> None:
+    result = runner.invoke(
+        app, ["search", INTERCEPTION_QUERY, "--kind", "treaty", "-k", "2", "--corpus", str(corpus.directory)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["#", "score", "document", "provision", "excerpt"]
+    assert len(lines) == 3 and all(line.split()[2] == "widgets" for line in lines[1:])
+
+
+def test_index_command_reports_what_it_did(corpus: Corpus, fake: FakeEmbedder) -> None:
+    first = runner.invoke(app, ["index", "--corpus", str(corpus.directory)])
+    assert first.exit_code == 0, first.output
+    assert "4 document(s) indexed, 0 reused, 0 dropped" in first.stdout
+    second = runner.invoke(app, ["index", "--corpus", str(corpus.directory)])
+    assert "0 document(s) indexed, 4 reused, 0 dropped" in second.stdout
+
+
+def test_add_updates_an_existing_index_only(corpus: Corpus, fake: FakeEmbedder) -> None:
+    extra = FIXTURES / "compare" / "draft-v2.md"
+    added = runner.invoke(app, ["add", str(extra), "--id", "draft-two", "--corpus", str(corpus.directory)])
+    assert added.exit_code == 0, added.output
+    assert not (corpus.directory / ".index").exists() and fake.encoded == []
+    runner.invoke(app, ["index", "--corpus", str(corpus.directory)])
+    index = CorpusIndex(corpus, fake)
+    fake.encoded.clear()
+    third = FIXTURES / "widget-preamble.md"
+    again = runner.invoke(app, ["add", str(third), "--id", "preamble", "--corpus", str(corpus.directory)])
+    assert again.exit_code == 0, again.output
+    assert "search index: 1 document(s) indexed, 5 reused" in again.stdout
+    preamble_body = " ".join(corpus.get("preamble").body.split())
+    assert fake.encoded and all(text.split(": ", 1)[-1][:60] in preamble_body for text in fake.encoded)
+    assert index.shard_path("preamble").is_file() and index.stale_documents() == []
+    removed = runner.invoke(app, ["remove", "preamble", "--yes", "--corpus", str(corpus.directory)])
+    assert removed.exit_code == 0 and not index.shard_path("preamble").exists()
+    assert index.stale_documents() == []
+
+
+def test_corpus_import_updates_an_existing_index(tmp_path: Path, corpus: Corpus, fake: FakeEmbedder) -> None:
+    CorpusIndex(corpus, fake).update()
+    folder = tmp_path / "more"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "compare" / "draft-v2.md", folder / "second-draft.md")
+    result = runner.invoke(app, ["corpus", "import", str(folder), "--corpus", str(corpus.directory)])
+    assert result.exit_code == 0, result.output
+    assert CorpusIndex(corpus, fake).shard_path("second-draft").is_file()
+    assert "search index: 1 document(s) indexed, 4 reused" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args,code,fragment",
+    [
+        (["search", "data", "--corpus", "{missing}"], 1, "no corpus in"),
+        (["search", "data", "--corpus", "{empty}"], 1, "is empty"),
+        (["index", "--corpus", "{empty}"], 1, "is empty"),
+        (["search", "  ", "--corpus", "{corpus}"], 1, "the query is empty"),
+        (["search", "data", "--kind", "poem", "--corpus", "{corpus}"], 1, "unknown kind 'poem'"),
+        (["search", "data", "-k", "0", "--corpus", "{corpus}"], 2, "-k"),
+    ],
+)
+def test_cli_errors_are_one_line(
+    tmp_path: Path, corpus: Corpus, fake: FakeEmbedder, args: list[str], code: int, fragment: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    paths = {"missing": tmp_path / "nope", "empty": tmp_path / "empty", "corpus": corpus.directory}
+    result = runner.invoke(app, [a.format(**paths) for a in args])
+    assert result.exit_code == code, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0], result.stderr
+
+
+def test_search_rebuilds_a_shard_damaged_since_the_last_update(corpus: Corpus, fake: FakeEmbedder) -> None:
+    CorpusIndex(corpus, fake).update()
+    CorpusIndex(corpus, fake).shard_path("draft").write_bytes(b"garbage")
+    result = runner.invoke(app, ["search", INTERCEPTION_QUERY, "-k", "1", "--corpus", str(corpus.directory)])
+    assert result.exit_code == 0, result.output
+    assert "damaged" in result.stderr and "Traceback" not in result.output
+    assert result.stdout.splitlines()[1].split()[2] == "draft"
