@@ -122,6 +122,9 @@ class Embedder(ABC):
     # Thresholds calibrated for this model, by option name; they replace the package
     # defaults (fitted on all-MiniLM-L6-v2) unless the user sets the option.
     thresholds: Mapping[str, float] = {}
+    # False when a text's vector depends on the texts embedded with it (TF-IDF fitted on the
+    # run): such vectors compare only within one call, so they can't be stored in an index.
+    standalone_vectors: bool = True
 
     @abstractmethod
     def embed_batch(self, texts: Sequence[str]) -> NDArray[np.float32]:

@@ -28,6 +28,7 @@ class TfidfEmbedder(Embedder):
     name = "tfidf"
     max_tokens = 1_000_000  # no window: a text is read whole
     languages = None
+    standalone_vectors = False
 
     @property
     def cache_key(self) -> str:
