@@ -22,6 +22,7 @@ from .index_cmd import index, search
 from .models_cmd import models
 from .positions_cmd import positions
 from .segments_cmd import segments
+from .similar_cmd import matrix, similar
 
 
 class OneLineErrors(TyperGroup):
@@ -99,6 +100,8 @@ app.command()(remove)
 app.add_typer(corpus_app, name="corpus")
 app.command()(index)
 app.command()(search)
+app.command()(similar)
+app.command()(matrix)
 app.command()(segments)
 app.command()(models)
 

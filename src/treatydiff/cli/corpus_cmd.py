@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from treatydiff.errors import TreatydiffError
 
 from .common import fail
+
+if TYPE_CHECKING:
+    from treatydiff.corpus_index import CorpusIndex
 
 CorpusOption = Annotated[
     Path | None,
@@ -43,17 +47,17 @@ def _refresh_index(corpus: Path | None) -> None:
             typer.echo(f"warning: {exc}", err=True)
 
 
-def _refresh_search_index(corpus: Path | None) -> None:
-    """Keep the corpus search index current, only if one exists for the model in use."""
+def _refresh_search_index(corpus: Path | None, new_ids: Sequence[str] = ()) -> None:
+    """Keep the corpus search index current, only if one exists for the model in use; then
+    name the nearest existing documents of each of `new_ids`."""
     from treatydiff import pipeline
     from treatydiff.config import chosen_model
-    from treatydiff.corpus_index import refresh_if_indexed
+    from treatydiff.corpus_index import CorpusIndex, refresh_if_indexed
 
     try:
+        embedder = pipeline.make_embedder(chosen_model(None))
         with pipeline.open_cache(None, True) as cache:
-            update = refresh_if_indexed(
-                _corpus(corpus), pipeline.make_embedder(chosen_model(None)), cache=cache
-            )
+            update = refresh_if_indexed(_corpus(corpus), embedder, cache=cache)
     except TreatydiffError as exc:
         typer.echo(f"warning: search index not updated: {exc}", err=True)
         return
@@ -61,6 +65,22 @@ def _refresh_search_index(corpus: Path | None) -> None:
         for warning in update.warnings:
             typer.echo(f"warning: {warning}", err=True)
         typer.echo(f"search index: {update.summary_line()}")
+        _print_nearest(CorpusIndex(_corpus(corpus), embedder), new_ids)
+
+
+def _print_nearest(index: CorpusIndex, new_ids: Sequence[str]) -> None:
+    """The 3 existing documents sharing most of each new one's text (from the stored vectors)."""
+    from treatydiff.corpus_similarity import similar_documents
+
+    for doc_id in new_ids:
+        try:
+            neighbours = similar_documents(index, doc_id, k=3).neighbours
+        except TreatydiffError as exc:
+            typer.echo(f"warning: nearest documents of {doc_id!r} not found: {exc}", err=True)
+            continue
+        if neighbours:
+            shares = ", ".join(f"{n.doc_id!r} ({n.share:.0%} of its text)" for n in neighbours)
+            typer.echo(f"{doc_id!r} is nearest to {shares}")
 
 
 def add(
@@ -90,6 +110,7 @@ def add(
     store = _corpus(corpus)
     overrides = {"title": title, "kind": kind, "date": date, "language": language, "source": source}
     counts = {"added": 0, "replaced": 0, "unchanged": 0, "duplicate": 0, "failed": 0}
+    new_ids: list[str] = []
     for path in paths:
         try:
             converted = convert_path(path, kind=kind)
@@ -103,6 +124,8 @@ def add(
             typer.echo(f"error: {path}: cannot convert ({type(exc).__name__}: {exc})", err=True)
             continue
         counts[result.status] += 1
+        if result.status in ("added", "replaced"):
+            new_ids.append(result.id)
         if result.status == "duplicate":
             typer.echo(f"{path}: same text as {result.duplicate_of!r}, not added")
         elif result.status == "unchanged":
@@ -115,7 +138,7 @@ def add(
             typer.echo(f"  near-duplicate of {other!r}: {share:.0%} of its text is shared")
     _refresh_index(corpus)
     if counts["added"] or counts["replaced"]:
-        _refresh_search_index(corpus)
+        _refresh_search_index(corpus, new_ids)
     summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
     typer.echo(f"{len(paths)} file(s): {summary}")
     if counts["failed"]:

@@ -1,0 +1,538 @@
+"""Document-to-document similarity over the corpus index: `similar` and `matrix`.
+
+Works on the vectors the index already stores (no re-embedding). For a source document D and
+another document E, each paragraph segment of D gets its best-match score in E (the highest
+cosine against E's segments); D's *share* in E is the part of D's words, over its segments, whose
+best match in E scores at least the model's counterpart threshold. Shares are directional: a
+short protocol can be wholly inside a long convention and not the other way round. The matrix
+shows the symmetric mean of the two directions.
+
+Below the index's exact limit every score is exact (a matrix product per document); above it,
+each segment of D asks the index's vector search for its `CANDIDATES` nearest segments
+elsewhere in the corpus, and only those are aggregated per document.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+import numpy as np
+from markupsafe import Markup
+
+from treatydiff.corpus import CorpusError
+from treatydiff.errors import InputError
+from treatydiff.fsutil import atomic_write_text
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from treatydiff.corpus_index import CorpusIndex, IndexedSegment, Shard, VectorSearch
+    from treatydiff.embeddings import Embedder
+
+__all__ = [
+    "DEFAULT_COUNTERPART_THRESHOLD",
+    "DocumentSimilarity",
+    "DocumentVectors",
+    "SharedProvision",
+    "SimilarResults",
+    "SimilarityMatrix",
+    "best_matches",
+    "cluster_order",
+    "counterpart_threshold",
+    "document_vectors",
+    "rank_neighbours",
+    "render_matrix",
+    "similar_documents",
+    "similar_results_to_json",
+    "similarity_matrix",
+    "symmetric_similarity",
+    "word_share",
+    "write_matrix",
+]
+
+SIMILAR_SCHEMA = "treatydiff.similar/1"
+# all-MiniLM-L6-v2, on the reference corpus (docs/scale.md): a copy scores 1.0 everywhere, a
+# revised convention (ETS 141 → CETS 198) has 98% of its words at ≥ 0.8, sibling UN conventions
+# (UNCAC → UNTOC) 59%, Council of Europe treaties on other subjects 8–24% (shared final clauses),
+# an unrelated declaration 0%. 0.7 would add loosely related provisions; 0.85 changes little.
+DEFAULT_COUNTERPART_THRESHOLD = 0.8
+_DEFAULT_LINK_THRESHOLD = 0.5  # the package's link_threshold, fitted on all-MiniLM-L6-v2
+TOP_SHARED = 3
+CANDIDATES = 50  # nearest segments per source segment on the approximate path
+# The dendrogram is cut where documents share less than this on average (1 - similarity, average
+# linkage). On the reference corpus 0.1 separates UN from Council of Europe texts and English
+# from Dutch; 0.25 splits Council of Europe treaties that share only their final clauses.
+CLUSTER_SIMILARITY = 0.1
+HEAT_STEPS = 10  # colour classes h0 … h10 in matrix.css
+TEMPLATE_NAME = "matrix.html.j2"
+_CSS_NAME = "matrix.css"
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentVectors:
+    """One indexed document: its segments, their stored vectors and word counts."""
+
+    doc_id: str
+    title: str
+    kind: str
+    segments: tuple[IndexedSegment, ...]
+    vectors: NDArray[np.float32]  # one L2-normalised row per segment
+    words: NDArray[np.int64]  # words per segment
+
+
+@dataclass(frozen=True)
+class SharedProvision:
+    """A segment of the source and its best match in the other document."""
+
+    segment_id: str
+    label: str
+    other_segment_id: str
+    other_label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class DocumentSimilarity:
+    """How much of the source document has a close counterpart in `doc_id`."""
+
+    doc_id: str
+    title: str
+    kind: str
+    share: float  # of the source's words, in segments whose best match here is ≥ the threshold
+    mean_score: float  # the mean, over the source's segments, of their best-match score here
+    shared: tuple[SharedProvision, ...]  # the best-scoring pairs, best first
+
+
+@dataclass(frozen=True)
+class SimilarResults:
+    doc_id: str
+    title: str
+    model: str
+    threshold: float
+    method: str  # "exact" or "approximate"
+    k: int
+    neighbours: tuple[DocumentSimilarity, ...]
+
+
+@dataclass(frozen=True)
+class SimilarityMatrix:
+    """Every pair of the chosen documents, in clustered order."""
+
+    ids: tuple[str, ...]
+    titles: tuple[str, ...]
+    shares: NDArray[np.float64]  # shares[i, j]: the share of document i's words with a counterpart in j
+    similarity: NDArray[np.float64]  # symmetric: the mean of the two directions; 1 on the diagonal
+    clusters: tuple[int, ...]  # cluster number per document, numbered in display order from 1
+    threshold: float
+    model: str
+    method: str
+
+
+# --- pure core ------------------------------------------------------------------------------
+
+
+def counterpart_threshold(embedder: Embedder) -> float:
+    """The least best-match cosine that counts as a close counterpart, for this model.
+
+    0.8 for all-MiniLM-L6-v2 (calibrated on the reference corpus). A model with its own
+    calibrated `link_threshold` gets the point as far from its link threshold towards 1 as 0.8
+    is from 0.5: e5 (0.675) → 0.87. Models whose cosines crowd near 1 need a higher bar.
+    """
+    link = float(embedder.thresholds.get("link_threshold", _DEFAULT_LINK_THRESHOLD))
+    ratio = (1.0 - DEFAULT_COUNTERPART_THRESHOLD) / (1.0 - _DEFAULT_LINK_THRESHOLD)
+    return round(1.0 - (1.0 - link) * ratio, 3)
+
+
+def best_matches(
+    source: NDArray[np.float32], target: NDArray[np.float32]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Per source row, the best cosine among the target rows and that row's index.
+
+    Rows are L2-normalised. An empty target gives -1 scores and -1 indices.
+    """
+    if len(source) == 0 or len(target) == 0:
+        return np.full(len(source), -1.0), np.full(len(source), -1, dtype=np.int64)
+    scores = source @ target.T
+    index = np.argmax(scores, axis=1)
+    return scores[np.arange(len(source)), index].astype(np.float64), index.astype(np.int64)
+
+
+def word_share(best: NDArray[np.float64], words: NDArray[np.int64], threshold: float) -> float:
+    """The share of the words (per segment) in segments whose best match reaches the threshold."""
+    total = int(np.sum(words))
+    if total == 0:
+        return 0.0
+    return float(np.sum(words[best >= threshold]) / total)
+
+
+def top_shared(
+    best: NDArray[np.float64],
+    index: NDArray[np.int64],
+    source: Sequence[IndexedSegment],
+    target: Sequence[IndexedSegment],
+    n: int = TOP_SHARED,
+) -> tuple[SharedProvision, ...]:
+    """The `n` source segments with the best matches, best first (ties: document order)."""
+    order = np.argsort(-best, kind="stable")
+    shared: list[SharedProvision] = []
+    for row in order:
+        if len(shared) == n or index[row] < 0:
+            break
+        other = target[int(index[row])]
+        segment = source[int(row)]
+        shared.append(
+            SharedProvision(
+                segment.segment_id, segment.label, other.segment_id, other.label, round(float(best[row]), 4)
+            )
+        )
+    return tuple(shared)
+
+
+def rank_neighbours(neighbours: Sequence[DocumentSimilarity], k: int) -> tuple[DocumentSimilarity, ...]:
+    """The `k` best by share, then mean best-match score, then id."""
+    return tuple(sorted(neighbours, key=lambda n: (-n.share, -n.mean_score, n.doc_id))[:k])
+
+
+def symmetric_similarity(shares: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The mean of the two directional shares, 1 on the diagonal."""
+    similarity = (shares + shares.T) / 2.0
+    np.fill_diagonal(similarity, 1.0)
+    return similarity
+
+
+def cluster_order(
+    similarity: NDArray[np.float64], cut: float = CLUSTER_SIMILARITY
+) -> tuple[list[int], list[int]]:
+    """Rows in dendrogram order (average linkage on 1 - similarity) and a cluster per row.
+
+    Returns the permutation and, for each position of it, a cluster number counted from 1 in
+    display order; documents that share less than `cut` on average end up in different clusters.
+    """
+    count = len(similarity)
+    if count < 2:
+        return list(range(count)), [1] * count
+    from scipy.cluster.hierarchy import fcluster, leaves_list, linkage, optimal_leaf_ordering
+    from scipy.spatial.distance import squareform
+
+    distance = np.clip(1.0 - (similarity + similarity.T) / 2.0, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    condensed = squareform(distance, checks=False)
+    tree = optimal_leaf_ordering(linkage(condensed, method="average"), condensed)
+    order = [int(i) for i in leaves_list(tree)]
+    labels = fcluster(tree, t=1.0 - cut, criterion="distance")
+    renumber: dict[int, int] = {}
+    clusters = [renumber.setdefault(int(labels[i]), len(renumber) + 1) for i in order]
+    return order, clusters
+
+
+# --- over the index -------------------------------------------------------------------------
+
+
+def document_vectors(index: CorpusIndex) -> list[DocumentVectors]:
+    """Every indexed document with its stored vectors; words counted in the corpus text."""
+    return [_document_vectors(index, shard) for shard in index.load_shards()]
+
+
+def _document_vectors(index: CorpusIndex, shard: Shard) -> DocumentVectors:
+    try:
+        body = index.corpus.get(shard.doc_id).body
+    except CorpusError:
+        body = ""
+    words = [
+        len(body[s.start : s.end].split()) if 0 <= s.start < s.end <= len(body) else len(s.excerpt.split())
+        for s in shard.segments
+    ]
+    vectors = shard.vectors if len(shard.segments) else np.zeros((0, 0), dtype=np.float32)
+    return DocumentVectors(
+        shard.doc_id, shard.title, shard.kind, shard.segments, vectors, np.asarray(words, dtype=np.int64)
+    )
+
+
+class _Scorer:
+    """Best matches of one document's segments in every other: exact or through vector search."""
+
+    def __init__(self, documents: Sequence[DocumentVectors], searcher: VectorSearch | None) -> None:
+        self.documents = documents
+        self.searcher = searcher
+        self.method = "exact" if searcher is None else searcher.method
+        self.owner = np.concatenate(
+            [np.full(len(d.segments), k, dtype=np.int64) for k, d in enumerate(documents)]
+            or [np.zeros(0, dtype=np.int64)]
+        )
+        starts = np.cumsum([0] + [len(d.segments) for d in documents])
+        self.start = starts[:-1]
+
+    def against_all(self, source: int) -> dict[int, tuple[NDArray[np.float64], NDArray[np.int64]]]:
+        """For each other document: per source segment, the best score there and its row."""
+        doc = self.documents[source]
+        others = [k for k in range(len(self.documents)) if k != source]
+        if self.searcher is None:
+            return {k: best_matches(doc.vectors, self.documents[k].vectors) for k in others}
+        n = len(doc.segments)
+        best = {k: np.full(n, np.nan) for k in others}
+        where = {k: np.full(n, -1, dtype=np.int64) for k in others}
+        floor = np.full(n, -1.0)
+        allowed = self.owner != source
+        for row in range(n):
+            hits = self.searcher.search(doc.vectors[row], CANDIDATES, allowed)
+            for global_row, score in hits:
+                other = int(self.owner[global_row])
+                if np.isnan(best[other][row]) or score > best[other][row]:
+                    best[other][row] = score
+                    where[other][row] = global_row - int(self.start[other])
+            if hits:
+                floor[row] = min(score for _, score in hits)
+        # A document absent from a segment's candidates scores at most the lowest candidate.
+        return {k: (np.where(np.isnan(best[k]), floor, best[k]), where[k]) for k in others}
+
+
+def _scorer(index: CorpusIndex, documents: Sequence[DocumentVectors]) -> _Scorer:
+    from treatydiff.corpus_index import choose_search
+
+    rows = sum(len(d.segments) for d in documents)
+    if rows < index.exact_limit:
+        return _Scorer(documents, None)
+    matrix = np.concatenate([d.vectors for d in documents if len(d.segments)]).astype(np.float32)
+    searcher = choose_search(matrix, exact_limit=index.exact_limit, ann_path=index.directory / "ann.usearch")
+    return _Scorer(documents, searcher)
+
+
+def _similarity(
+    source: DocumentVectors, other: DocumentVectors, best: NDArray[np.float64], where: NDArray[np.int64],
+    threshold: float,
+) -> DocumentSimilarity:  # fmt: skip
+    mean = float(np.mean(best)) if len(best) else 0.0
+    return DocumentSimilarity(
+        other.doc_id,
+        other.title,
+        other.kind,
+        round(word_share(best, source.words, threshold), 4),
+        round(mean, 4),
+        top_shared(best, where, source.segments, other.segments),
+    )
+
+
+def similar_documents(
+    index: CorpusIndex, doc_id: str, *, k: int = 10, threshold: float | None = None
+) -> SimilarResults:
+    """The `k` documents in which most of `doc_id`'s text has a close counterpart.
+
+    Args:
+        index: an up-to-date corpus index (its stored vectors are used; nothing is embedded).
+        doc_id: a corpus document's id.
+        k: how many documents to return.
+        threshold: the least best-match cosine of a counterpart [default: the model's].
+
+    Returns:
+        The neighbours ranked by share, with the mean best-match score and the best shared pairs.
+    """
+    if k < 1:
+        raise InputError(f"k must be at least 1, got {k}")
+    index.corpus.get(doc_id)  # CorpusError naming an unknown id
+    documents = document_vectors(index)
+    position = next((n for n, d in enumerate(documents) if d.doc_id == doc_id), None)
+    if position is None:
+        raise CorpusError(f"{doc_id!r} is not in the index in {index.directory}: run `treatydiff index`")
+    limit = counterpart_threshold(index.embedder) if threshold is None else threshold
+    scorer = _scorer(index, documents)
+    source = documents[position]
+    neighbours = [
+        _similarity(source, documents[other], best, where, limit)
+        for other, (best, where) in scorer.against_all(position).items()
+    ]
+    return SimilarResults(
+        doc_id, source.title, index.embedder.name, limit, scorer.method, k, rank_neighbours(neighbours, k)
+    )
+
+
+def similarity_matrix(
+    index: CorpusIndex, ids: Sequence[str] | None = None, *, threshold: float | None = None
+) -> SimilarityMatrix:
+    """Directional shares and their symmetric mean for every pair of `ids` (default: all), clustered."""
+    documents = document_vectors(index)
+    if ids:
+        known = {d.doc_id: d for d in documents}
+        for doc_id in ids:
+            index.corpus.get(doc_id)
+            if doc_id not in known:
+                raise CorpusError(
+                    f"{doc_id!r} is not in the index in {index.directory}: run `treatydiff index`"
+                )
+        documents = [known[i] for i in dict.fromkeys(ids)]
+    if len(documents) < 2:
+        raise InputError(f"a matrix needs at least 2 documents, got {len(documents)}")
+    limit = counterpart_threshold(index.embedder) if threshold is None else threshold
+    scorer = _scorer(index, documents)
+    shares = np.eye(len(documents))
+    for source in range(len(documents)):
+        for other, (best, _) in scorer.against_all(source).items():
+            shares[source, other] = word_share(best, documents[source].words, limit)
+    order, clusters = cluster_order(symmetric_similarity(shares))
+    shares = shares[np.ix_(order, order)]
+    return SimilarityMatrix(
+        ids=tuple(documents[i].doc_id for i in order),
+        titles=tuple(documents[i].title for i in order),
+        shares=shares,
+        similarity=symmetric_similarity(shares),
+        clusters=tuple(clusters),
+        threshold=limit,
+        model=index.embedder.name,
+        method=scorer.method,
+    )
+
+
+def similar_results_to_json(results: SimilarResults) -> str:
+    """The `treatydiff.similar/1` document (docs/scale.md)."""
+    payload = {
+        "schema": SIMILAR_SCHEMA,
+        "document": results.doc_id,
+        "title": results.title,
+        "model": results.model,
+        "threshold": results.threshold,
+        "method": results.method,
+        "k": results.k,
+        "results": [
+            {
+                "rank": rank,
+                "document": n.doc_id,
+                "title": n.title,
+                "kind": n.kind,
+                "share": n.share,
+                "mean_score": n.mean_score,
+                "shared": [
+                    {
+                        "segment": s.segment_id,
+                        "label": s.label,
+                        "other_segment": s.other_segment_id,
+                        "other_label": s.other_label,
+                        "score": s.score,
+                    }
+                    for s in n.shared
+                ],
+            }
+            for rank, n in enumerate(results.neighbours, start=1)
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- the HTML heat map ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCellView:
+    text: str  # "72" (percent), "" on the diagonal
+    css: str  # heat class and cluster-boundary classes
+    tooltip: str
+    href: str  # the pair's report, relative to the page; "" when there is none
+
+
+@dataclass(frozen=True)
+class MatrixRowView:
+    number: int
+    doc_id: str
+    title: str
+    cluster: int
+    css: str  # "cb" on the first row of a cluster
+    cells: tuple[MatrixCellView, ...]
+
+
+@dataclass(frozen=True)
+class MatrixContext:
+    title: str
+    model: str
+    threshold: str
+    method: str
+    columns: tuple[MatrixRowView, ...]  # the same documents, for the column headers
+    rows: tuple[MatrixRowView, ...]
+    cluster_count: int
+    generated_note: str
+    csp: str
+    css: Markup
+
+
+def _report_for(a: str, b: str, reports_dir: Path) -> Path | None:
+    for first, second in ((a, b), (b, a)):
+        path = reports_dir / f"{first}--{second}.html"
+        if path.is_file():
+            return path
+    return None
+
+
+def _cell(matrix: SimilarityMatrix, i: int, j: int, reports_dir: Path, page_dir: Path) -> MatrixCellView:
+    a, b = matrix.ids[i], matrix.ids[j]
+    boundary = []
+    if i > 0 and matrix.clusters[i] != matrix.clusters[i - 1]:
+        boundary.append("ct")
+    if j > 0 and matrix.clusters[j] != matrix.clusters[j - 1]:
+        boundary.append("cl")
+    if i == j:
+        return MatrixCellView("", " ".join(["self", *boundary]), a, "")
+    value = float(matrix.similarity[i, j])
+    heat = f"h{min(HEAT_STEPS, max(0, round(value * HEAT_STEPS)))}"
+    tooltip = (
+        f"{a} ↔ {b}: {value:.0%} (share of {a} with a counterpart in {b}: {matrix.shares[i, j]:.0%}; "
+        f"of {b} in {a}: {matrix.shares[j, i]:.0%})"
+    )
+    report = _report_for(a, b, reports_dir)
+    if report is None:
+        tooltip += f"; no report yet: treatydiff compare {a} {b}"
+        href = ""
+    else:
+        href = quote(Path(os.path.relpath(report.resolve(), page_dir.resolve())).as_posix())
+        tooltip += f"; report: {report.name}"
+    return MatrixCellView(f"{round(value * 100)}", " ".join([heat, *boundary]), tooltip, href)
+
+
+def render_matrix(matrix: SimilarityMatrix, *, reports_dir: Path, page_dir: Path) -> str:
+    """The heat map page: no script, its style pinned by hash, every string autoescaped."""
+    from treatydiff.report import build_environment, content_security_policy
+
+    env = build_environment()
+    assert env.loader is not None
+    css = env.loader.get_source(env, _CSS_NAME)[0].strip()
+    count = len(matrix.ids)
+    rows = tuple(
+        MatrixRowView(
+            number=i + 1,
+            doc_id=matrix.ids[i],
+            title=matrix.titles[i],
+            cluster=matrix.clusters[i],
+            css="cb" if i > 0 and matrix.clusters[i] != matrix.clusters[i - 1] else "",
+            cells=tuple(_cell(matrix, i, j, reports_dir, page_dir) for j in range(count)),
+        )
+        for i in range(count)
+    )
+    context = MatrixContext(
+        title=f"treatydiff: similarity of {count} documents",
+        model=matrix.model,
+        threshold=f"{matrix.threshold:g}",
+        method=matrix.method,
+        columns=rows,
+        rows=rows,
+        cluster_count=max(matrix.clusters, default=0),
+        generated_note=(
+            "Generated by treatydiff. Each cell is the mean of two shares: the part of one document's "
+            "words whose paragraph has a close counterpart in the other. Machine estimates to guide "
+            "reading, not legal assessments."
+        ),
+        csp=content_security_policy(script=None, css=css),
+        css=Markup(css),
+    )
+    return env.get_template(TEMPLATE_NAME).render(ctx=context)
+
+
+def write_matrix(matrix: SimilarityMatrix, path: Path, *, reports_dir: Path) -> Path:
+    """Write the heat map atomically (the caller decides whether an existing file may go)."""
+    page = render_matrix(matrix, reports_dir=reports_dir, page_dir=path.parent)
+    atomic_write_text(path, page, overwrite=True)
+    return path

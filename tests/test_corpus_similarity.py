@@ -1,0 +1,343 @@
+"""Document similarity over the corpus index: shares, ranking, `similar`, `add`'s nearest, `matrix`."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import treatydiff.pipeline
+from fakes import FakeEmbedder
+from treatydiff.cli import app
+from treatydiff.corpus import Corpus
+from treatydiff.corpus_index import CorpusIndex, IndexedSegment
+from treatydiff.corpus_similarity import (
+    DocumentSimilarity,
+    best_matches,
+    cluster_order,
+    counterpart_threshold,
+    rank_neighbours,
+    similar_documents,
+    similarity_matrix,
+    symmetric_similarity,
+    top_shared,
+    word_share,
+)
+from treatydiff.ingest import convert_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = {
+    "draft": FIXTURES / "compare" / "draft-v1.md",
+    "widgets": FIXTURES / "widget-convention.md",
+    "news-piece": FIXTURES / "news" / "piece-1.md",
+    "friendly-widgets": FIXTURES / "declaration.md",
+}
+HOSTILE_TITLE = '<script>alert("x")</script> & "quotes"'
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    store = Corpus(tmp_path / "corpora")
+    for doc_id, path in SOURCES.items():
+        store.add(convert_path(path), doc_id=doc_id)
+    return store
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
+    """The fake embedder, also for the CLI (which makes its embedder through the pipeline)."""
+    embedder = FakeEmbedder()
+    monkeypatch.setattr(treatydiff.pipeline, "make_embedder", lambda spec=None: embedder)
+    return embedder
+
+
+def near_copy(tmp_path: Path) -> Path:
+    """The first draft with one provision reworded: most of its text, not all."""
+    text = SOURCES["draft"].read_text(encoding="utf-8")
+    changed = text.replace(
+        "Any Party may at any time denounce this Convention by means of a notification addressed to the "
+        "Secretary-General, and the denunciation takes effect six months later.",
+        "Reservations to provisions of this instrument are excluded, save those listed in its annex.",
+    )
+    assert changed != text
+    path = tmp_path / "draft-copy.md"
+    path.write_text(changed, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def with_copy(tmp_path: Path, corpus: Corpus) -> Corpus:
+    corpus.add(convert_path(near_copy(tmp_path)), doc_id="draft-copy")
+    return corpus
+
+
+# --- the pure core, on hand-written vectors -------------------------------------------------
+
+
+def _unit(rows: list[list[float]]) -> np.ndarray:
+    matrix = np.asarray(rows, dtype=np.float32)
+    return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
+
+
+def test_best_matches_and_word_share_on_hand_written_vectors() -> None:
+    source = _unit([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    target = _unit([[0.6, 0.8, 0], [1, 0, 0]])
+    best, where = best_matches(source, target)
+    assert best == pytest.approx([1.0, 0.8, 0.0], abs=1e-6)
+    assert where.tolist() == [1, 0, 0]
+    words = np.array([10, 30, 60])
+    assert word_share(best, words, 0.8) == pytest.approx(0.4)  # 10 + 30 words of 100
+    assert word_share(best, words, 0.9) == pytest.approx(0.1)
+    assert word_share(best, np.zeros(3, dtype=np.int64), 0.5) == 0.0
+    empty_best, empty_where = best_matches(source, np.zeros((0, 3), dtype=np.float32))
+    assert (empty_best == -1).all() and (empty_where == -1).all()
+    assert word_share(empty_best, words, 0.0) == 0.0
+
+
+def test_top_shared_keeps_the_best_pairs_in_order() -> None:
+    def seg(n: int, prefix: str) -> IndexedSegment:
+        return IndexedSegment(f"{prefix}-{n}", f"{prefix.upper()} {n}", 0, 1, "")
+
+    best = np.array([0.5, 0.95, 0.7, 0.95])
+    where = np.array([0, 2, 1, 0])
+    shared = top_shared(best, where, [seg(k, "a") for k in range(4)], [seg(k, "b") for k in range(3)], n=3)
+    assert [(s.label, s.other_label, s.score) for s in shared] == [
+        ("A 1", "B 2", 0.95), ("A 3", "B 0", 0.95), ("A 2", "B 1", 0.7),
+    ]  # fmt: skip
+
+
+def test_ranking_is_by_share_then_mean_then_id() -> None:
+    def sim(doc_id: str, share: float, mean: float) -> DocumentSimilarity:
+        return DocumentSimilarity(doc_id, doc_id, "treaty", share, mean, ())
+
+    ranked = rank_neighbours(
+        [sim("c", 0.2, 0.9), sim("b", 0.5, 0.1), sim("a", 0.2, 0.9), sim("d", 0.2, 0.95)], 3
+    )
+    assert [n.doc_id for n in ranked] == ["b", "d", "a"]
+
+
+def test_symmetric_similarity_and_clustering_group_the_blocks() -> None:
+    shares = np.array(
+        [
+            [1.0, 0.05, 0.9, 0.0],
+            [0.1, 1.0, 0.0, 0.7],
+            [0.7, 0.0, 1.0, 0.1],
+            [0.0, 0.5, 0.05, 1.0],
+        ]
+    )
+    similarity = symmetric_similarity(shares)
+    assert similarity[0, 2] == similarity[2, 0] == pytest.approx(0.8)
+    assert np.diag(similarity).tolist() == [1.0] * 4
+    order, clusters = cluster_order(similarity, cut=0.3)
+    position = {doc: k for k, doc in enumerate(order)}
+    assert abs(position[0] - position[2]) == 1 and abs(position[1] - position[3]) == 1
+    assert sorted(clusters) == [1, 1, 2, 2] and clusters == sorted(clusters)
+    assert cluster_order(similarity, cut=0.01)[1] == [1, 1, 1, 1]
+
+
+def test_the_counterpart_threshold_follows_a_calibrated_link_threshold(fake: FakeEmbedder) -> None:
+    assert counterpart_threshold(fake) == 0.8
+    fake.thresholds = {"link_threshold": 0.675}
+    assert counterpart_threshold(fake) == pytest.approx(0.87)
+
+
+# --- over a real (small) corpus index -------------------------------------------------------
+
+
+def test_a_near_copy_ranks_first_and_an_unrelated_document_low(with_copy: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(with_copy, fake)
+    index.update()
+    results = similar_documents(index, "draft-copy", k=10)
+    assert results.method == "exact" and results.threshold == 0.8 and results.model == "fake-bow"
+    ids = [n.doc_id for n in results.neighbours]
+    assert ids[0] == "draft" and sorted(ids) == sorted(SOURCES)
+    first = results.neighbours[0]
+    assert 0.9 <= first.share < 1.0  # one reworded provision
+    assert first.mean_score > 0.85
+    assert len(first.shared) == 3 and all(s.label == s.other_label and s.score > 0.99 for s in first.shared)
+    news = next(n for n in results.neighbours if n.doc_id == "news-piece")
+    assert news.share < 0.2 and news.mean_score < first.mean_score
+    assert [n.doc_id for n in similar_documents(index, "draft-copy", k=2).neighbours] == ids[:2]
+
+
+def test_the_approximate_path_agrees_with_the_exact_one(with_copy: Corpus, fake: FakeEmbedder) -> None:
+    exact_index = CorpusIndex(with_copy, fake)
+    exact_index.update()
+    exact = similar_documents(exact_index, "draft", k=3)
+    approximate_index = CorpusIndex(with_copy, fake, exact_limit=5)
+    approximate = similar_documents(approximate_index, "draft", k=3)
+    assert approximate.method == "approximate"
+    assert approximate.neighbours[0].doc_id == exact.neighbours[0].doc_id == "draft-copy"
+    assert approximate.neighbours[0].share == pytest.approx(exact.neighbours[0].share)
+
+
+def test_the_matrix_is_symmetric_and_groups_the_copies(with_copy: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(with_copy, fake)
+    index.update()
+    matrix = similarity_matrix(index)
+    assert sorted(matrix.ids) == sorted([*SOURCES, "draft-copy"])
+    assert np.allclose(matrix.similarity, matrix.similarity.T)
+    a, b = matrix.ids.index("draft"), matrix.ids.index("draft-copy")
+    assert abs(a - b) == 1 and matrix.clusters[a] == matrix.clusters[b]
+    assert matrix.similarity[a, b] > 0.85 and matrix.shares[b, a] > 0.9
+    chosen = similarity_matrix(index, ["news-piece", "draft"])
+    assert sorted(chosen.ids) == ["draft", "news-piece"]
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def test_similar_cli_table_and_json(with_copy: Corpus, fake: FakeEmbedder) -> None:
+    result = runner.invoke(app, ["similar", "draft-copy", "-k", "2", "--corpus", str(with_copy.directory)])
+    assert result.exit_code == 0, result.output
+    assert "updating the index (no index yet)" in result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1].split()[:4] == ["#", "share", "mean", "document"]
+    assert lines[2].split()[3] == "draft" and len(lines) == 4
+    again = runner.invoke(app, ["similar", "draft-copy", "--json", "--corpus", str(with_copy.directory)])
+    assert again.exit_code == 0 and again.stderr == ""
+    payload = json.loads(again.stdout)
+    assert payload["schema"] == "treatydiff.similar/1" and payload["document"] == "draft-copy"
+    assert payload["results"][0]["document"] == "draft" and payload["results"][0]["share"] > 0.9
+    assert set(payload["results"][0]["shared"][0]) == {
+        "segment",
+        "label",
+        "other_segment",
+        "other_label",
+        "score",
+    }
+
+
+def test_add_of_a_copy_names_the_original_as_nearest(
+    tmp_path: Path, corpus: Corpus, fake: FakeEmbedder
+) -> None:
+    copy = near_copy(tmp_path)
+    no_index = runner.invoke(app, ["add", str(copy), "--id", "first-copy", "--corpus", str(corpus.directory)])
+    assert no_index.exit_code == 0, no_index.output
+    assert "is nearest to" not in no_index.stdout  # no index: nothing embedded, nothing printed
+    CorpusIndex(corpus, fake).update()
+    second = tmp_path / "second.md"
+    second.write_text(
+        copy.read_text(encoding="utf-8").replace("save those listed", "except those listed"), encoding="utf-8"
+    )
+    added = runner.invoke(app, ["add", str(second), "--id", "second-copy", "--corpus", str(corpus.directory)])
+    assert added.exit_code == 0, added.output
+    line = next(x for x in added.stdout.splitlines() if x.startswith("'second-copy' is nearest to"))
+    nearest = line.split("is nearest to ", 1)[1].split(", ")
+    assert len(nearest) == 3
+    assert (
+        nearest[0].split()[0] in ("'draft'", "'first-copy'") and "'draft'" in line and "'first-copy'" in line
+    )
+
+
+class MatrixPage(HTMLParser):
+    """The matrix table: per row, the document id and the cells (class, title, link)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[tuple[str, list[dict[str, str]]]] = []
+        self.in_matrix = self.in_body = self.in_code = False
+        self.scripts = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        self.scripts += tag == "script"
+        if tag == "table":
+            self.in_matrix = attributes.get("class") == "matrix"
+        elif self.in_matrix and tag == "tbody":
+            self.in_body = True
+        elif self.in_body and tag == "tr":
+            self.rows.append(("", []))
+        elif self.in_body and tag == "code":
+            self.in_code = True
+        elif self.in_body and tag == "td":
+            self.rows[-1][1].append({"class": attributes["class"], "title": attributes["title"], "href": ""})
+        elif self.in_body and tag == "a" and self.rows[-1][1]:
+            self.rows[-1][1][-1]["href"] = attributes["href"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tbody":
+            self.in_body = self.in_matrix = False
+        elif tag == "code":
+            self.in_code = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_code:
+            self.rows[-1] = (self.rows[-1][0] + data, self.rows[-1][1])
+
+
+def test_matrix_page_links_reports_escapes_and_groups(
+    tmp_path: Path, with_copy: Corpus, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(
+        "# Hostile\n\n##### Article 1 – Odd\n\nNothing in common here at all.\n", encoding="utf-8"
+    )
+    with_copy.add(convert_path(hostile), doc_id="hostile", overrides={"title": HOSTILE_TITLE})
+    monkeypatch.chdir(tmp_path)
+    report = tmp_path / "reports" / "draft--draft-copy.html"
+    report.parent.mkdir()
+    report.write_text('<meta name="generator" content="treatydiff">', encoding="utf-8")
+    result = runner.invoke(app, ["matrix", "--corpus", str(with_copy.directory)])
+    assert result.exit_code == 0, result.output
+    assert "matrix: reports/matrix.html" in result.stdout
+    text = (tmp_path / "reports" / "matrix.html").read_text(encoding="utf-8")
+    assert "<script" not in text and "&lt;script&gt;alert(" in text
+    page = MatrixPage()
+    page.feed(text)
+    ids = [doc_id for doc_id, _ in page.rows]
+    assert sorted(ids) == sorted([*SOURCES, "draft-copy", "hostile"]) and page.scripts == 0
+    assert all(len(cells) == len(ids) for _, cells in page.rows)
+    a, b = ids.index("draft"), ids.index("draft-copy")
+    assert abs(a - b) == 1  # the copies sit together
+    assert page.rows[a][1][b]["href"] == page.rows[b][1][a]["href"] == "draft--draft-copy.html"
+    other = ids.index("widgets")
+    assert page.rows[a][1][other]["href"] == ""
+    assert "treatydiff compare draft widgets" in page.rows[a][1][other]["title"]
+    assert "self" in page.rows[a][1][a]["class"]
+    assert any("ct" in cell["class"] for _, cells in page.rows for cell in cells)  # a cluster boundary
+    # A file treatydiff did not write is kept without --force; its own page is replaced.
+    foreign = tmp_path / "mine.html"
+    foreign.write_text("<p>mine</p>", encoding="utf-8")
+    refused = runner.invoke(app, ["matrix", "-o", str(foreign), "--corpus", str(with_copy.directory)])
+    assert refused.exit_code == 1 and foreign.read_text(encoding="utf-8") == "<p>mine</p>"
+    forced = runner.invoke(
+        app, ["matrix", "-o", str(foreign), "--force", "--corpus", str(with_copy.directory)]
+    )
+    assert forced.exit_code == 0 and "draft-copy" in foreign.read_text(encoding="utf-8")
+    again = runner.invoke(app, ["matrix", "--corpus", str(with_copy.directory)])
+    assert again.exit_code == 0, again.output
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (["similar", "nope", "--corpus", "{corpus}"], "no document 'nope'"),
+        (["similar", "draft", "--corpus", "{empty}"], "is empty"),
+        (["similar", "draft", "--corpus", "{missing}"], "no corpus in"),
+        (["matrix", "draft", "--corpus", "{corpus}", "-o", "{out}"], "at least 2 documents"),
+        (["matrix", "draft", "nope", "--corpus", "{corpus}", "-o", "{out}"], "no document 'nope'"),
+        (["matrix", "--corpus", "{empty}", "-o", "{out}"], "is empty"),
+    ],
+)
+def test_cli_errors_are_one_line(
+    tmp_path: Path, corpus: Corpus, fake: FakeEmbedder, args: list[str], fragment: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    paths = {
+        "missing": tmp_path / "nope",
+        "empty": tmp_path / "empty",
+        "corpus": corpus.directory,
+        "out": tmp_path / "m.html",
+    }
+    result = runner.invoke(app, [a.format(**paths) for a in args])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0], result.stderr
+    assert not (tmp_path / "m.html").exists()
