@@ -87,3 +87,12 @@ def test_progress_is_reported_in_chunks() -> None:
     )
     assert calls[0] == (0, 70)
     assert calls[-1] == (70, 70)
+
+
+def test_a_vector_read_from_the_cache_equals_the_one_computed(tmp_path: Path) -> None:
+    texts = ["Each Party shall adopt such measures.", " ".join(["long"] * 200), "Article 5"]
+    fresh = FakeEmbedder().embed(texts, cache=EmbeddingCache(tmp_path))
+    warm_embedder = FakeEmbedder()
+    warm = warm_embedder.embed(texts, cache=EmbeddingCache(tmp_path))
+    assert warm_embedder.encoded == []
+    assert np.array_equal(fresh, warm)

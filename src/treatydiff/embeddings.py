@@ -172,6 +172,10 @@ class Embedder(ABC):
             vectors = self._embed_unique(unique, cache, batch_size, progress, known_missing=set(missing))
             pooled: dict[str, NDArray[np.float32]] = {}
             for key, chunks in chunked.items():
+                if len(chunks) == 1:
+                    # The very row the cache holds, so a warm run gives the same bits.
+                    pooled[key] = vectors[chunks[0].text]
+                    continue
                 rows = np.stack([vectors[c.text] for c in chunks])
                 weights = np.array([c.weight for c in chunks], dtype=np.float32)[:, None]
                 pooled[key] = _normalise((rows * weights).sum(axis=0))
@@ -208,7 +212,11 @@ class Embedder(ABC):
             progress(0, len(missing))
         for start in range(0, len(missing), batch_size):
             batch = missing[start : start + batch_size]
-            rows = self.embed_batch(batch)
+            rows = np.asarray(self.embed_batch(batch), dtype=np.float32)
+            norms = np.linalg.norm(rows, axis=1, keepdims=True)
+            # Normalised once, here, before caching: backends promise unit rows, and a row read
+            # back from the cache must equal the one computed.
+            rows = np.divide(rows, norms, out=rows.copy(), where=norms > 0)
             fresh = dict(zip(batch, rows, strict=True))
             found.update(fresh)
             if cache:
