@@ -385,3 +385,12 @@ def test_search_rebuilds_a_shard_damaged_since_the_last_update(corpus: Corpus, f
     assert result.exit_code == 0, result.output
     assert "damaged" in result.stderr and "Traceback" not in result.output
     assert result.stdout.splitlines()[1].split()[2] == "draft"
+
+
+def test_a_model_whose_vectors_are_fitted_per_run_is_refused(tmp_path: Path) -> None:
+    from treatydiff.backends import make_embedder
+    from treatydiff.corpus import Corpus
+    from treatydiff.corpus_index import CorpusIndex, CorpusIndexError
+
+    with pytest.raises(CorpusIndexError, match="can't be used for a corpus index"):
+        CorpusIndex(Corpus(tmp_path / "corpus"), make_embedder("tfidf"))

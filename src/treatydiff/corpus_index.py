@@ -23,11 +23,11 @@ import tempfile
 import time
 import zipfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -120,6 +120,46 @@ class IndexUpdate:
             f"{len(self.indexed)} document(s) indexed, {len(self.reused)} reused, "
             f"{len(self.dropped)} dropped; {self.segments} segments; {self.seconds:.1f} s"
         )
+
+
+@dataclass(frozen=True)
+class ComputedShards:
+    """The shards of a group of documents, not yet written, and the warnings computing them gave."""
+
+    shards: tuple[Shard, ...]
+    warnings: tuple[str, ...] = ()
+
+
+class ShardExecutor(Protocol):
+    """Computes the shards of the documents `update` must (re)index: here, or on a cluster
+    (`treatydiff.cluster.DaskShards`). Each group's result is written as soon as it comes back,
+    in any order; every result must come from `compute_shards`."""
+
+    group_size: int  # documents per group
+
+    def __call__(
+        self,
+        groups: Sequence[Sequence[CorpusEntry]],
+        embedder: Embedder,
+        cache: EmbeddingCache | None,
+        progress: ProgressCallback | None,
+    ) -> Iterable[ComputedShards]: ...
+
+
+class LocalShards:
+    """The single-machine executor: one group after the other, in this process."""
+
+    group_size = EMBED_GROUP
+
+    def __call__(
+        self,
+        groups: Sequence[Sequence[CorpusEntry]],
+        embedder: Embedder,
+        cache: EmbeddingCache | None,
+        progress: ProgressCallback | None,
+    ) -> Iterator[ComputedShards]:
+        for group in groups:
+            yield compute_shards(group, embedder, cache=cache, progress=progress)
 
 
 @dataclass(frozen=True)
@@ -282,6 +322,12 @@ class CorpusIndex:
     """The index of one corpus for one embedding model."""
 
     def __init__(self, corpus: Corpus, embedder: Embedder, *, exact_limit: int = EXACT_LIMIT) -> None:
+        if not embedder.standalone_vectors:
+            raise CorpusIndexError(
+                f"the model {embedder.name!r} can't be used for a corpus index: its vectors depend on the "
+                "texts embedded with them, so vectors stored at different times don't compare; "
+                "choose another with --model"
+            )
         self.corpus = corpus
         self.embedder = embedder
         self.exact_limit = exact_limit
@@ -355,11 +401,15 @@ class CorpusIndex:
         rebuild: bool = False,
         cache: EmbeddingCache | None = None,
         progress: ProgressCallback | None = None,
+        executor: ShardExecutor | None = None,
     ) -> IndexUpdate:
-        """Bring the index up to date with the corpus: embed only new and changed documents."""
+        """Bring the index up to date with the corpus: embed only new and changed documents.
+
+        `executor` computes the new shards (default: `LocalShards`, in this process); the index
+        writes them and the manifest the same way whichever computed them."""
         began = time.perf_counter()
         with self.locked():
-            shards, update = self._update_locked(rebuild, cache, progress)
+            shards, update = self._update_locked(rebuild, cache, progress, executor or LocalShards())
         matrix = _stack(shards, self._dimension(shards))
         if len(matrix) >= self.exact_limit:  # large: refresh the persisted HNSW index now, not at search
             choose_search(matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch")
@@ -369,7 +419,11 @@ class CorpusIndex:
         )  # fmt: skip
 
     def _update_locked(
-        self, rebuild: bool, cache: EmbeddingCache | None, progress: ProgressCallback | None
+        self,
+        rebuild: bool,
+        cache: EmbeddingCache | None,
+        progress: ProgressCallback | None,
+        executor: ShardExecutor,
     ) -> tuple[list[Shard], IndexUpdate]:
         warnings: list[str] = []
         try:
@@ -389,10 +443,22 @@ class CorpusIndex:
                 shards.append(shard)
                 reused.append(entry.id)
         # In groups, each group's shards written at once: an interrupted run keeps what it embedded.
-        for start in range(0, len(to_embed), EMBED_GROUP):
-            shards.extend(
-                self._embed_documents(to_embed[start : start + EMBED_GROUP], cache, progress, warnings)
-            )
+        size = max(1, executor.group_size)
+        groups = [to_embed[start : start + size] for start in range(0, len(to_embed), size)]
+        expected = {entry.id for entry in to_embed}
+        for computed in executor(groups, self.embedder, cache, progress) if groups else ():
+            for shard in computed.shards:
+                if shard.doc_id not in expected or shard.model_key != self.embedder.cache_key:
+                    raise CorpusIndexError(
+                        f"the shard computed for {shard.doc_id!r} (model {shard.model_key!r}) does not "
+                        f"belong in this index (model {self.embedder.cache_key!r})"
+                    )
+                expected.discard(shard.doc_id)
+                self._write_shard(shard)
+            shards.extend(computed.shards)
+            warnings.extend(computed.warnings)
+        if expected:
+            raise CorpusIndexError(f"no shard was computed for {', '.join(sorted(expected))}")
         current = {entry.id for entry in entries}
         dropped = sorted(
             {p.stem for p in self.directory.glob("*.npz") if p.stem not in current}
@@ -418,57 +484,6 @@ class CorpusIndex:
         if shard.content_hash != _hash_of(entry) or shard.model_key != self.embedder.cache_key:
             return None
         return shard
-
-    def _embed_documents(
-        self,
-        entries: Sequence[CorpusEntry],
-        cache: EmbeddingCache | None,
-        progress: ProgressCallback | None,
-        warnings: list[str],
-    ) -> list[Shard]:
-        from treatydiff.compare import embedding_text
-        from treatydiff.documents import parse_document
-        from treatydiff.records import Level
-        from treatydiff.segments import segment_document
-
-        segmented = []
-        for entry in entries:
-            try:
-                document = parse_document(entry.body, str(entry.path))
-                segments = segment_document(document, Level.PARAGRAPH).segments
-            except TreatydiffError as exc:
-                warnings.append(f"{entry.id}: {exc}; indexed without segments")
-                segments = ()
-            segmented.append((entry, segments))
-        # One call for every new segment: batches fill across documents.
-        texts = [embedding_text(s) for _, segments in segmented for s in segments]
-        vectors = (
-            self.embedder.embed(texts, role="passage", cache=cache, progress=progress)
-            if texts
-            else np.zeros((0, 0), dtype=np.float32)
-        )
-        shards = []
-        row = 0
-        for entry, segments in segmented:
-            rows = vectors[row : row + len(segments)]
-            row += len(segments)
-            shard = Shard(
-                doc_id=entry.id,
-                content_hash=_hash_of(entry),
-                model_key=self.embedder.cache_key,
-                kind=entry.meta.get("kind", "treaty"),
-                title=entry.title,
-                segments=tuple(
-                    IndexedSegment(s.id, s.label, s.start, s.end, _excerpt(s.text)) for s in segments
-                ),
-                vectors=rows if len(segments) else np.zeros((0, 0), dtype=np.float32),
-                minhashes=np.stack([minhash_signature(s.text) for s in segments])
-                if segments
-                else np.zeros((0, MINHASH_PERMUTATIONS), dtype=np.uint32),
-            )
-            self._write_shard(shard)
-            shards.append(shard)
-        return shards
 
     def _write_shard(self, shard: Shard) -> None:
         meta = {
@@ -562,6 +577,63 @@ class CorpusIndex:
         return SearchResults(query, self.embedder.name, k, kind, searcher.method, tuple(hits))
 
 
+def compute_shards(
+    entries: Sequence[CorpusEntry],
+    embedder: Embedder,
+    *,
+    cache: EmbeddingCache | None = None,
+    progress: ProgressCallback | None = None,
+) -> ComputedShards:
+    """Segment, embed (role "passage") and sign a group of documents: their shards, unwritten.
+
+    The one computation of a shard, whether `CorpusIndex.update` runs it here or a cluster
+    worker runs it (`treatydiff.cluster`). It writes nothing but the embedding cache."""
+    from treatydiff.compare import embedding_text
+    from treatydiff.documents import parse_document
+    from treatydiff.records import Level
+    from treatydiff.segments import segment_document
+
+    warnings = []
+    segmented = []
+    for entry in entries:
+        try:
+            document = parse_document(entry.body, str(entry.path))
+            segments = segment_document(document, Level.PARAGRAPH).segments
+        except TreatydiffError as exc:
+            warnings.append(f"{entry.id}: {exc}; indexed without segments")
+            segments = ()
+        segmented.append((entry, segments))
+    # One call for every new segment: batches fill across documents.
+    texts = [embedding_text(s) for _, segments in segmented for s in segments]
+    vectors = (
+        embedder.embed(texts, role="passage", cache=cache, progress=progress)
+        if texts
+        else np.zeros((0, 0), dtype=np.float32)
+    )
+    shards = []
+    row = 0
+    for entry, segments in segmented:
+        rows = vectors[row : row + len(segments)]
+        row += len(segments)
+        shards.append(
+            Shard(
+                doc_id=entry.id,
+                content_hash=_hash_of(entry),
+                model_key=embedder.cache_key,
+                kind=entry.meta.get("kind", "treaty"),
+                title=entry.title,
+                segments=tuple(
+                    IndexedSegment(s.id, s.label, s.start, s.end, _excerpt(s.text)) for s in segments
+                ),
+                vectors=rows if len(segments) else np.zeros((0, 0), dtype=np.float32),
+                minhashes=np.stack([minhash_signature(s.text) for s in segments])
+                if segments
+                else np.zeros((0, MINHASH_PERMUTATIONS), dtype=np.uint32),
+            )
+        )
+    return ComputedShards(tuple(shards), tuple(warnings))
+
+
 def _stack(shards: Sequence[Shard], dimension: int) -> NDArray[np.float32]:
     parts = [s.vectors for s in shards if len(s.segments)]
     return np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dimension), dtype=np.float32)
@@ -620,7 +692,9 @@ def refresh_if_indexed(
     corpus: Corpus, embedder: Embedder, *, cache: EmbeddingCache | None = None
 ) -> IndexUpdate | None:
     """Update the index after `add` only when one exists for this model: users who never
-    search never pay for embedding the corpus."""
+    search never pay for embedding the corpus (nor, with a model that can't be indexed, a warning)."""
+    if not embedder.standalone_vectors:
+        return None
     index = CorpusIndex(corpus, embedder)
     return index.update(cache=cache) if index.exists() else None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +13,9 @@ from treatydiff.errors import TreatydiffError
 from .common import CorpusOption, ModelOption, echo_warnings, fail, load_embedder, progress_bar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from treatydiff.cluster import DaskShards
     from treatydiff.corpus_index import CorpusIndex, SearchResults
 
 
@@ -29,24 +33,50 @@ def _open_index(corpus: Path | None, model: str | None) -> CorpusIndex:
 
 def index(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-embed every document.")] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Embed on a Dask cluster: a scheduler address (tcp://host:8786), or local[:N] to start "
+            "N worker processes here [needs treatydiff[cluster]].",
+        ),
+    ] = None,
     corpus: CorpusOption = None,
     model: ModelOption = None,
 ) -> None:
     """Bring the corpus index up to date: embed new and changed documents, drop removed ones.
 
-    Example: treatydiff index --corpus corpora
+    Example: treatydiff index --corpus corpora --cluster local:4
     """
     from treatydiff.pipeline import open_cache
 
     try:
+        if cluster is not None:
+            from treatydiff.cluster import require_dask
+
+            require_dask()  # before any work: one line naming the extra
         corpus_index = _open_index(corpus, model)
-        with open_cache(None, True) as cache, progress_bar(False) as progress:
-            update = corpus_index.update(rebuild=rebuild, cache=cache, progress=progress)
+        with contextlib.ExitStack() as stack:
+            executor = stack.enter_context(_cluster_executor(cluster, model)) if cluster else None
+            cache = stack.enter_context(open_cache(None, True))
+            progress = stack.enter_context(progress_bar(False))
+            update = corpus_index.update(rebuild=rebuild, cache=cache, progress=progress, executor=executor)
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
     echo_warnings(update.warnings)
     typer.echo(update.summary_line())
     typer.echo(f"index: {corpus_index.directory}")
+
+
+@contextlib.contextmanager
+def _cluster_executor(address: str, model: str | None) -> Iterator[DaskShards]:
+    """Shards computed on the cluster at `address`; each worker makes the model `--model` chose."""
+    from treatydiff import cluster
+    from treatydiff.config import chosen_model
+
+    with cluster.connect(address) as client:
+        yield cluster.DaskShards(client, cluster.source_for_spec(chosen_model(model)))
 
 
 def search(
