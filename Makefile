@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SOURCES := ../shared/corpus-sources
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test bench bench-crosslang bench-speed bench-positions clean
+.PHONY: demo test bench bench-crosslang bench-speed bench-positions bench-scale clean
 
 $(STAMP): pyproject.toml
 	@# Browser tests drive Debian's Chromium; the PDF tests draw with DejaVu. Installed when missing
@@ -50,6 +50,10 @@ bench-speed: $(STAMP)
 
 bench-backends: $(STAMP)
 	$(BIN)/python benchmarks/backends.py
+
+# Long: 1,000 compiled redrafts, ~450,000 segments to index (docs/scale.md, "Benchmark").
+bench-scale: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info
