@@ -258,6 +258,20 @@ def _percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
+def tie_aware_recall(matrix: Any, vectors: Any, approximate_hits: list[list[int]], k: int) -> float:
+    """Recall@k where a hit counts if it scores as well as the exact k-th best.
+
+    Redrafts repeat unchanged paragraphs, so many rows share one vector: the exact top k is then
+    an arbitrary pick among equals, and an approximate hit on another copy is no miss.
+    """
+    shares = []
+    for vector, hits in zip(vectors, approximate_hits, strict=True):
+        scores = matrix @ vector
+        kth = float(np.partition(scores, -k)[-k]) if len(scores) >= k else float(scores.min())
+        shares.append(min(1.0, sum(1 for row in hits if scores[row] >= kth - 1e-6) / k))
+    return float(np.mean(shares))
+
+
 def _timed(search: Any, vectors: Any, k: int) -> tuple[list[list[int]], list[float]]:
     for vector in vectors[: min(10, len(vectors))]:  # warm-up
         search.search(vector, k)
@@ -296,6 +310,7 @@ def work_search(params: dict[str, Any]) -> dict[str, Any]:
     recall = float(
         np.mean([len(set(a) & set(e)) / len(e) for a, e in zip(approx_hits, exact_hits, strict=True)])
     )
+    tie_aware = tie_aware_recall(matrix, vectors, approx_hits, K)
     end_to_end: dict[str, list[float]] = {}
     subset = queries[: min(END_TO_END_QUERIES, len(queries))]
     for name, limit in (("approximate", params["exact_limit"]), ("exact", len(matrix) + 1)):
@@ -318,6 +333,7 @@ def work_search(params: dict[str, Any]) -> dict[str, Any]:
         "approximate_ms": {"median": median(approx_ms), "p99": _percentile(approx_ms, 99)},
         "exact_ms": {"median": median(exact_ms), "p99": _percentile(exact_ms, 99)},
         "recall_at_10": recall,
+        "recall_at_10_tie_aware": tie_aware,
         "end_to_end_queries": len(subset),
         "end_to_end_ms": {
             name: {"median": median(times), "p99": _percentile(times, 99)}
@@ -415,8 +431,10 @@ def table(
          f"median < {TARGET_MEDIAN_MS:.0f} ms", _mark(e2e["approximate"]["median"] < TARGET_MEDIAN_MS)),
         ("`search` end to end, exact (median / p99)",
          f"{e2e['exact']['median']:.0f} / {e2e['exact']['p99']:.0f} ms", "", ""),
-        ("recall@10, approximate vs exact", f"{search['recall_at_10']:.3f}", f"≥ {TARGET_RECALL}",
+        ("recall@10, approximate vs exact (row ids)", f"{search['recall_at_10']:.3f}", f"≥ {TARGET_RECALL}",
          _mark(search["recall_at_10"] >= TARGET_RECALL)),
+        ("recall@10, approximate vs exact (ties counted)", f"{search['recall_at_10_tie_aware']:.3f}",
+         f"≥ {TARGET_RECALL}", _mark(search["recall_at_10_tie_aware"] >= TARGET_RECALL)),
         ("peak memory, search (tracemalloc / maxrss)",
          f"{search['tracemalloc_peak_mb']:.0f} / {search['maxrss_mb']:.0f} MB", "", ""),
         (f"`similar`: a known source in the top 3 ({similar['documents']} redrafts)",
