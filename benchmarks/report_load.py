@@ -32,9 +32,7 @@ def main() -> int:
     if not SOURCES.is_dir():
         print(f"error: {SOURCES} not found", file=sys.stderr)
         return 1
-    from browser_pages import CHROME_ARGS, CHROMEDRIVER, CHROMIUM, open_page, write_report
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from browser_pages import CHROMEDRIVER, CHROMIUM, open_page, start_chromium, write_report
 
     from fakes import FakeEmbedder
     from treatydiff.compare import CompareOptions, compare_documents
@@ -50,13 +48,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         page = write_report(Path(tmp), "budapest-uncac", comparison)
         size = page.path.stat().st_size
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for argument in CHROME_ARGS:
-            options.add_argument(argument)
-        options.add_argument(f"--user-data-dir={tmp}/profile")
-        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+        driver = start_chromium(Path(tmp) / "profile")
         try:
             timings: dict[str, list[float]] = {"domcontentloaded": [], "load": []}
             for _ in range(args.runs):

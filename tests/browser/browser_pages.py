@@ -25,6 +25,20 @@ CHROME_ARGS = (
 )
 
 
+def start_chromium(profile: Path) -> Any:
+    """Debian's headless Chromium through chromedriver, with performance and console logs on."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in CHROME_ARGS:
+        options.add_argument(argument)
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+
+
 @dataclass(frozen=True)
 class Page:
     path: Path

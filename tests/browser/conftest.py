@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_pages import CHROME_ARGS, CHROMEDRIVER, CHROMIUM, Page, long_documents, write_report
+from browser_pages import CHROMEDRIVER, CHROMIUM, Page, long_documents, start_chromium, write_report
 
 from fakes import FakeEmbedder
 from treatydiff.compare import CompareOptions, compare_documents
@@ -28,16 +28,8 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     for binary, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
         if not binary.is_file():
             pytest.skip(f"{binary} not found: apt-get install -y {package}")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in CHROME_ARGS:
-        options.add_argument(argument)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    chrome = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+    chrome = start_chromium(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield chrome
     finally:
