@@ -130,6 +130,24 @@ def test_changing_one_document_re_embeds_only_it(corpus: Corpus, fake: FakeEmbed
     assert "twelve months" in index.search("denunciation takes effect twelve months", k=1).hits[0].excerpt
 
 
+def test_searches_load_the_shards_once_per_state_of_the_index(
+    corpus: Corpus, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    loads = []
+    real_load = CorpusIndex.load_shards
+    monkeypatch.setattr(CorpusIndex, "load_shards", lambda self: loads.append(1) or real_load(self))
+    for _ in range(3):
+        index.search(INTERCEPTION_QUERY, k=3)
+        index.search(INTERCEPTION_QUERY, k=3, kind="treaty")
+    assert len(loads) == 1
+    corpus.remove("news-piece")
+    index.update()
+    assert all(hit.doc_id != "news-piece" for hit in index.search("widgets", k=50).hits)
+    assert len(loads) == 2
+
+
 def test_remove_drops_the_shard(corpus: Corpus, fake: FakeEmbedder) -> None:
     index = CorpusIndex(corpus, fake)
     index.update()
