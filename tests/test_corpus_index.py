@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import treatydiff.pipeline
+from corpus_fixtures import fake_everywhere, fixture_corpus
 from fakes import FakeEmbedder
 from treatydiff.cli import app
 from treatydiff.corpus import Corpus
@@ -39,18 +39,12 @@ runner = CliRunner()
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
-    store = Corpus(tmp_path / "corpora")
-    for key, path in SOURCES.items():
-        store.add(convert_path(path), doc_id=IDS[key])
-    return store
+    return fixture_corpus(tmp_path / "corpora")
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
-    """The fake embedder, also for the CLI (which makes its embedder through the pipeline)."""
-    embedder = FakeEmbedder()
-    monkeypatch.setattr(treatydiff.pipeline, "make_embedder", lambda spec=None: embedder)
-    return embedder
+    return fake_everywhere(monkeypatch)
 
 
 def encoded_documents(fake: FakeEmbedder, corpus: Corpus) -> set[str]:

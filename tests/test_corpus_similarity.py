@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import treatydiff.pipeline
+from corpus_fixtures import fake_everywhere, fixture_corpus
 from fakes import FakeEmbedder
 from treatydiff.cli import app
 from treatydiff.corpus import Corpus
@@ -42,18 +42,12 @@ runner = CliRunner()
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> Corpus:
-    store = Corpus(tmp_path / "corpora")
-    for doc_id, path in SOURCES.items():
-        store.add(convert_path(path), doc_id=doc_id)
-    return store
+    return fixture_corpus(tmp_path / "corpora")
 
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
-    """The fake embedder, also for the CLI (which makes its embedder through the pipeline)."""
-    embedder = FakeEmbedder()
-    monkeypatch.setattr(treatydiff.pipeline, "make_embedder", lambda spec=None: embedder)
-    return embedder
+    return fake_everywhere(monkeypatch)
 
 
 def near_copy(tmp_path: Path) -> Path:
