@@ -233,7 +233,11 @@ class ApproximateSearch(VectorSearch):
         from usearch.index import Index
 
         ann = Index(ndim=int(matrix.shape[1]), metric="cos", dtype="f32", expansion_search=SEARCH_EXPANSION)
-        ann.add(np.arange(len(matrix), dtype=np.uint64), np.ascontiguousarray(matrix, dtype=np.float32))
+        # One thread: a graph built in parallel depends on scheduling, and so would the results;
+        # the same corpus must give the same index and the same answers.
+        ann.add(
+            np.arange(len(matrix), dtype=np.uint64), np.ascontiguousarray(matrix, dtype=np.float32), threads=1
+        )
         return cls(ann, len(matrix))
 
     @classmethod
@@ -572,7 +576,6 @@ class CorpusIndex:
                 )  # fmt: skip
             )
         return SearchResults(query, self.embedder.name, k, kind, searcher.method, tuple(hits))
-
 
     def _searchable(self) -> _Loaded:
         """The rows and their vector search, loaded once per state of the index, so a process
