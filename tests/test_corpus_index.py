@@ -17,8 +17,10 @@ from treatydiff.corpus import Corpus
 from treatydiff.corpus_index import (
     ApproximateSearch,
     CorpusIndex,
+    DistinctRows,
     ExactSearch,
     choose_search,
+    document_date,
     minhash_signature,
 )
 from treatydiff.errors import InputError
@@ -252,6 +254,41 @@ def test_approximate_search_agrees_with_exact_search(tmp_path: Path, monkeypatch
     ]
 
 
+def test_distinct_rows_group_identical_vectors_in_order_of_first_appearance() -> None:
+    base = _random_unit_rows(4, 8, seed=3)
+    matrix = base[[2, 0, 2, 1, 0, 2]]
+    distinct = DistinctRows.of(matrix)
+    assert np.array_equal(distinct.vectors, base[[2, 0, 1]])
+    assert distinct.of_row.tolist() == [0, 1, 0, 2, 1, 0]
+    assert [distinct.rows_of(d).tolist() for d in range(3)] == [[0, 2, 5], [1, 4], [3]]
+    empty = DistinctRows.of(np.zeros((0, 8), dtype=np.float32))
+    assert len(empty.vectors) == 0 and empty.offsets.tolist() == [0]
+
+
+def test_repeated_paragraphs_are_one_vector_in_the_graph_and_every_copy_is_found() -> None:
+    """A corpus of drafts repeats paragraphs verbatim: the graph holds each vector once, and a
+    search returns its copies in row order, as exact search does."""
+    base = _random_unit_rows(300, 24, seed=5)
+    matrix = base[np.arange(1500) % 300]  # every vector five times
+    approximate = ApproximateSearch.build(matrix)
+    assert len(approximate.ann) == 300
+    exact = ExactSearch(matrix)
+    for query in base[:20]:
+        assert [r for r, _ in approximate.search(query, 7)] == [r for r, _ in exact.search(query, 7)]
+    assert [r for r, _ in approximate.search(base[4], 3)] == [4, 304, 604]
+    allowed = np.arange(1500) >= 1000
+    filtered = approximate.search(base[4], 3, allowed)
+    assert [r for r, _ in filtered] == [r for r, _ in exact.search(base[4], 3, allowed)]
+    assert filtered[0][0] == 1204 and all(allowed[r] for r, _ in filtered)
+    keys, scores = approximate.nearest_distinct(base[[4, 9]], 2)
+    assert keys[:, 0].tolist() == [4, 9] and scores[:, 0] == pytest.approx([1.0, 1.0], abs=1e-5)
+
+
+def test_exact_search_breaks_ties_by_row() -> None:
+    matrix = np.array([[0, 1], [1, 0], [0, 1], [1, 0], [1, 0]], dtype=np.float32)
+    assert [r for r, _ in ExactSearch(matrix).search(np.array([1, 0], dtype=np.float32), 2)] == [1, 3]
+
+
 def test_a_changed_matrix_rebuilds_the_approximate_index(tmp_path: Path) -> None:
     ann_path = tmp_path / "ann.usearch"
     choose_search(_random_unit_rows(500, 16, seed=1), exact_limit=100, ann_path=ann_path)
@@ -291,6 +328,33 @@ def test_shards_store_one_signature_per_segment(corpus: Corpus, fake: FakeEmbedd
     assert shard.vectors.shape == (len(shard.segments), fake.dimensions)
     assert shard.minhashes.shape == (len(shard.segments), 64)
     assert {s.label for s in shard.segments} >= {"Article 1", "Article 3(1)", "Article 5"}
+    body = corpus.get("draft").body
+    assert [s.words for s in shard.segments] == [len(body[s.start : s.end].split()) for s in shard.segments]
+    assert shard.date == document_date(corpus.get("draft").meta)
+
+
+def test_document_dates_are_read_from_the_front_matter() -> None:
+    assert document_date({"date": "2001-11-23"}) == "2001-11-23"
+    assert document_date({"date": "2024-12 (adopted)"}) == "2024-12"
+    assert document_date({"date": "soon"}) == document_date({}) == ""
+
+
+def test_a_shard_from_before_word_counts_is_recomputed_quietly(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    path = index.shard_path("draft")
+    with np.load(path, allow_pickle=False) as stored:
+        meta = json.loads(str(stored["meta"]))
+        arrays = {name: stored[name] for name in ("vectors", "minhashes")}
+    meta.pop("date")
+    for segment in meta["segments"]:
+        segment.pop("words")
+    with path.open("wb") as handle:
+        np.savez(handle, meta=np.array(json.dumps(meta)), **arrays)
+    assert index.read_shard("draft").segments[0].words == -1
+    update = index.update()
+    assert update.indexed == ("draft",) and update.warnings == ()
+    assert index.read_shard("draft").segments[0].words > 0
 
 
 # --- command line ---------------------------------------------------------------------------

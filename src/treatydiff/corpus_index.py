@@ -15,6 +15,7 @@ embedding, not the corpus's. Writes are atomic and serialised by a lock file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -53,6 +54,7 @@ EXCERPT_CHARS = 240
 # HNSW candidates per query: usearch's default (64) misses a few true neighbours at k=10.
 SEARCH_EXPANSION = 128
 _WORD = re.compile(r"\w+")
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 # What reading a truncated, overwritten or hand-edited shard or manifest raises.
 _DAMAGED = (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile)
 
@@ -70,6 +72,7 @@ class IndexedSegment:
     start: int  # offsets into the corpus file's body
     end: int
     excerpt: str  # the start of the segment's text, whitespace collapsed
+    words: int = -1  # words in the segment; -1 in shards written before it was stored
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Shard:
     segments: tuple[IndexedSegment, ...]
     vectors: NDArray[np.float32]  # one L2-normalised row per segment
     minhashes: NDArray[np.uint32]  # one MinHash signature (word 3-shingles) per segment
+    date: str = ""  # the document's date from its front matter ("2001-11-23"), "" when it has none
 
 
 @dataclass(frozen=True)
@@ -214,62 +218,118 @@ class ExactSearch(VectorSearch):
         if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
         count = min(k, len(scores))
-        best = np.argpartition(-scores, count - 1)[:count]
-        best = best[np.argsort(-scores[best], kind="stable")]
+        # Every row scoring at least the k-th best, then (score, row) order: identical vectors
+        # (repeated paragraphs) tie, and the first rows win, as they do in the approximate search.
+        kth = np.partition(scores, len(scores) - count)[len(scores) - count]
+        candidates = np.flatnonzero(scores >= kth)
+        best = candidates[np.lexsort((candidates, -scores[candidates]))][:count]
         return [(int(row), float(scores[row])) for row in best if np.isfinite(scores[row])]
 
 
+@dataclass(frozen=True)
+class DistinctRows:
+    """The rows of a matrix grouped by identical vectors.
+
+    Drafts repeat paragraphs verbatim, and a repeated text has one vector (vectors are cached
+    by text): a corpus of redrafts has fifteen times as many rows as distinct vectors. The
+    approximate index holds each vector once and maps it back to its rows."""
+
+    vectors: NDArray[np.float32]  # one row per distinct vector, in order of first appearance
+    of_row: NDArray[np.int64]  # the distinct vector of each row
+    rows: NDArray[np.int64]  # row numbers grouped by distinct vector, ascending within a group
+    offsets: NDArray[np.int64]  # distinct vector d's rows: rows[offsets[d] : offsets[d + 1]]
+
+    @classmethod
+    def of(cls, matrix: NDArray[np.float32]) -> DistinctRows:
+        matrix = np.ascontiguousarray(matrix, dtype=np.float32)
+        if len(matrix) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(matrix, empty, empty, np.zeros(1, dtype=np.int64))
+        keys = matrix.view(np.dtype((np.void, matrix.dtype.itemsize * matrix.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")  # distinct ids in order of first appearance
+        renumber = np.empty_like(order)
+        renumber[order] = np.arange(len(order))
+        of_row = renumber[inverse.ravel()].astype(np.int64)
+        rows = np.argsort(of_row, kind="stable").astype(np.int64)
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(of_row, minlength=len(order)))]).astype(np.int64)
+        return cls(matrix[first[order]], of_row, rows, offsets)
+
+    def rows_of(self, distinct: int) -> NDArray[np.int64]:
+        return self.rows[self.offsets[distinct] : self.offsets[distinct + 1]]
+
+
 class ApproximateSearch(VectorSearch):
-    """An HNSW graph (usearch); keys are row numbers."""
+    """An HNSW graph (usearch) over the distinct vectors; keys are distinct-vector numbers."""
 
     method = "approximate"
 
-    def __init__(self, ann: Any, size: int) -> None:
+    def __init__(self, ann: Any, distinct: DistinctRows) -> None:
         self.ann = ann
-        self.size = size
+        self.distinct = distinct
+        self.size = len(distinct.of_row)
 
     @classmethod
     def build(cls, matrix: NDArray[np.float32]) -> ApproximateSearch:
         from usearch.index import Index
 
+        distinct = DistinctRows.of(matrix)
         ann = Index(ndim=int(matrix.shape[1]), metric="cos", dtype="f32", expansion_search=SEARCH_EXPANSION)
         # One thread: a graph built in parallel depends on scheduling, and so would the results;
         # the same corpus must give the same index and the same answers.
-        ann.add(
-            np.arange(len(matrix), dtype=np.uint64), np.ascontiguousarray(matrix, dtype=np.float32), threads=1
-        )
-        return cls(ann, len(matrix))
+        ann.add(np.arange(len(distinct.vectors), dtype=np.uint64), distinct.vectors, threads=1)
+        return cls(ann, distinct)
 
     @classmethod
-    def load(cls, path: Path, size: int) -> ApproximateSearch:
+    def load(cls, path: Path, matrix: NDArray[np.float32]) -> ApproximateSearch:
         from usearch.index import Index
 
+        distinct = DistinctRows.of(matrix)
         ann = Index.restore(str(path), expansion_search=SEARCH_EXPANSION)
-        if ann is None or len(ann) != size:
-            raise ValueError(f"{path} holds {0 if ann is None else len(ann)} vectors, expected {size}")
-        return cls(ann, size)
+        if ann is None or len(ann) != len(distinct.vectors):
+            found = 0 if ann is None else len(ann)
+            raise ValueError(f"{path} holds {found} vectors, expected {len(distinct.vectors)}")
+        return cls(ann, distinct)
 
     def save(self, path: Path) -> None:
         with _temporary_beside(path) as temp:
             self.ann.save(str(temp))
 
+    def nearest_distinct(
+        self, queries: NDArray[np.float32], count: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+        """For each query row, its `count` nearest distinct vectors and their cosines, best first
+        (keys -1 and score -inf pad a row when the graph has fewer)."""
+        count = min(count, len(self.distinct.vectors))
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.distinct.vectors.shape[1])
+        matches = self.ann.search(queries, count)
+        keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(queries), -1)
+        distances = np.asarray(matches.distances, dtype=np.float64).reshape(len(queries), -1)
+        counts = np.asarray(matches.counts).reshape(len(queries))
+        valid = np.arange(keys.shape[1])[None, :] < counts[:, None]
+        return np.where(valid, keys, -1), np.where(valid, 1.0 - distances, -np.inf)
+
     def search(
         self, query: NDArray[np.float32], k: int, allowed: NDArray[np.bool_] | None = None
     ) -> list[tuple[int, float]]:
-        if self.size == 0 or k < 1:
+        distinct_count = len(self.distinct.vectors)
+        if distinct_count == 0 or k < 1:
             return []
-        wanted = min(self.size, k if allowed is None else k * 4)
+        wanted = min(distinct_count, k if allowed is None else k * 4)
         while True:
             matches = self.ann.search(query.astype(np.float32), wanted)
-            found = [
-                (int(key), 1.0 - float(distance))
-                for key, distance in zip(matches.keys, matches.distances, strict=True)
-                if allowed is None or allowed[int(key)]
-            ]
-            # A filter can leave too few: widen the search until k pass it or all rows were seen.
-            if len(found) >= k or wanted >= self.size:
-                return found[:k]
-            wanted = min(self.size, wanted * 4)
+            found: list[tuple[int, float]] = []
+            for key, distance in zip(matches.keys, matches.distances, strict=True):
+                rows = self.distinct.rows_of(int(key))
+                if allowed is not None:
+                    rows = rows[allowed[rows]]
+                found += [(int(row), 1.0 - float(distance)) for row in rows[: k - len(found)]]
+                if len(found) == k:
+                    return found
+            # A filter can leave too few: widen the search until k pass it or all were seen.
+            if wanted >= distinct_count:
+                return found
+            wanted = min(distinct_count, wanted * 4)
 
 
 def choose_search(
@@ -283,7 +343,7 @@ def choose_search(
         stamp = ann_path.with_suffix(".json")
         with contextlib.suppress(OSError, ValueError, KeyError, RuntimeError):
             if json.loads(stamp.read_text(encoding="utf-8"))["fingerprint"] == fingerprint:
-                return ApproximateSearch.load(ann_path, len(matrix))
+                return ApproximateSearch.load(ann_path, matrix)
     approximate = ApproximateSearch.build(matrix)
     if ann_path is not None:
         approximate.save(ann_path)
@@ -312,9 +372,30 @@ def minhash_signature(text: str) -> NDArray[np.uint32]:
 
     words = _WORD.findall(text.lower())
     shingles = {" ".join(words[k : k + SHINGLE_WORDS]) for k in range(max(1, len(words) - SHINGLE_WORDS + 1))}
-    signature = MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED)
+    template = _template()
+    signature = MinHash(
+        num_perm=MINHASH_PERMUTATIONS,
+        seed=MINHASH_SEED,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     signature.update_batch([s.encode("utf-8") for s in shingles])
     return np.asarray(signature.hashvalues, dtype=np.uint32)
+
+
+@functools.cache
+def _template() -> Any:
+    """A MinHash with the index's seed, whose permutations every signature reuses (drawing
+    them per segment cost more than hashing its shingles)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=MINHASH_PERMUTATIONS, seed=MINHASH_SEED)
+
+
+def document_date(meta: dict[str, str]) -> str:
+    """The front matter's date as "YYYY-MM-DD" (or "YYYY-MM", "YYYY"), "" when absent or unreadable."""
+    found = _DATE.match(str(meta.get("date", "")).strip())
+    return found.group(0) if found else ""
 
 
 def _excerpt(text: str) -> str:
@@ -383,7 +464,7 @@ class CorpusIndex:
             raise ValueError("segment count does not match the vectors")
         return Shard(
             doc_id, meta["content_hash"], meta["model_key"], meta["kind"], meta["title"], segments, vectors,
-            minhashes,
+            minhashes, str(meta.get("date", "")),
         )  # fmt: skip
 
     def stale_documents(self) -> list[str]:
@@ -488,6 +569,8 @@ class CorpusIndex:
             return None
         if shard.content_hash != _hash_of(entry) or shard.model_key != self.embedder.cache_key:
             return None
+        if any(segment.words < 0 for segment in shard.segments):
+            return None  # written before shards kept word counts and dates: recompute (cache hits)
         return shard
 
     def _write_shard(self, shard: Shard) -> None:
@@ -496,6 +579,7 @@ class CorpusIndex:
             "model_key": shard.model_key,
             "kind": shard.kind,
             "title": shard.title,
+            "date": shard.date,
             "segments": [asdict(s) for s in shard.segments],
         }
         path = self.shard_path(shard.doc_id)
@@ -589,14 +673,19 @@ class CorpusIndex:
             return self._loaded
         shards = self.load_shards()
         rows = [(shard, segment) for shard in shards for segment in shard.segments]
-        searcher: VectorSearch = ExactSearch(np.zeros((0, 1), dtype=np.float32))
+        matrix = _stack(shards, self._dimension(shards))
+        searcher: VectorSearch = ExactSearch(matrix)
         if rows:
-            matrix = _stack(shards, self._dimension(shards))
             searcher = choose_search(
                 matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch"
             )
-        self._loaded = _Loaded(state, rows, searcher)
+        self._loaded = _Loaded(state, shards, rows, matrix, searcher)
         return self._loaded
+
+    def loaded(self) -> _Loaded:
+        """The shards, their stacked vectors and the vector search, as `search` uses them
+        (loaded once per state of the index)."""
+        return self._searchable()
 
 
 @dataclass
@@ -604,7 +693,9 @@ class _Loaded:
     """An index as loaded for searching, and the manifest state it was loaded at."""
 
     state: tuple[int, int, int] | None
+    shards: list[Shard]
     rows: list[tuple[Shard, IndexedSegment]]
+    matrix: NDArray[np.float32]  # the shards' vectors stacked, in `rows` order
     searcher: VectorSearch
     _kinds: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
 
@@ -660,12 +751,14 @@ def compute_shards(
                 kind=entry.meta.get("kind", "treaty"),
                 title=entry.title,
                 segments=tuple(
-                    IndexedSegment(s.id, s.label, s.start, s.end, _excerpt(s.text)) for s in segments
+                    IndexedSegment(s.id, s.label, s.start, s.end, _excerpt(s.text), len(s.text.split()))
+                    for s in segments
                 ),
                 vectors=rows if len(segments) else np.zeros((0, 0), dtype=np.float32),
                 minhashes=np.stack([minhash_signature(s.text) for s in segments])
                 if segments
                 else np.zeros((0, MINHASH_PERMUTATIONS), dtype=np.uint32),
+                date=document_date(entry.meta),
             )
         )
     return ComputedShards(tuple(shards), tuple(warnings))
