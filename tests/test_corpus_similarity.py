@@ -20,13 +20,16 @@ from treatydiff.corpus_similarity import (
     best_matches,
     cluster_order,
     counterpart_threshold,
+    date_ranks,
     rank_neighbours,
     similar_documents,
     similarity_matrix,
+    source_shares,
     symmetric_similarity,
     top_shared,
     word_share,
 )
+from treatydiff.errors import InputError
 from treatydiff.ingest import convert_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -134,6 +137,35 @@ def test_symmetric_similarity_and_clustering_group_the_blocks() -> None:
     assert cluster_order(similarity, cut=0.01)[1] == [1, 1, 1, 1]
 
 
+def test_date_ranks_put_undated_documents_last_together() -> None:
+    assert date_ranks(["2001-11-23", "", "1990-11-08", "2001-11-23", ""]).tolist() == [1, 2, 0, 1, 2]
+
+
+def test_each_segment_is_credited_to_the_earliest_of_its_closest_counterparts() -> None:
+    # Documents: 0 the source itself, 1 a treaty of 2001, 2 a later draft, 3 an undated text.
+    ranks = date_ranks(["2025-01-01", "2001-11-23", "2024-05-01", ""])
+    best = np.array(
+        [
+            [0.0, 0.95, 0.95, 0.20],  # a copy in the treaty and the draft: the treaty is earlier
+            [0.0, 0.90, 0.995, 0.10],  # the draft's wording is closer by more than the tie
+            [0.0, 0.905, 0.90, 0.30],  # within the tie: still the earlier treaty
+            [0.0, 0.50, 0.40, 0.60],  # nothing reaches the threshold: no credit
+        ]
+    )
+    reached = np.ones_like(best, dtype=bool)
+    reached[:, 0] = False
+    words = np.array([10, 20, 30, 40])
+    credit = source_shares(best, reached, words, ranks, threshold=0.8)
+    assert credit.tolist() == pytest.approx([0.0, 0.4, 0.2, 0.0])
+    # Undated documents tied at the top share the credit; an unreached score is no witness.
+    undated = date_ranks(["", "", "", ""])
+    assert source_shares(best[:1], reached[:1], words[:1], undated, 0.8).tolist() == pytest.approx(
+        [0.0, 0.5, 0.5, 0.0]
+    )
+    reached[0, 1] = False
+    assert source_shares(best[:1], reached[:1], words[:1], ranks, 0.8)[2] == pytest.approx(1.0)
+
+
 def test_the_counterpart_threshold_follows_a_calibrated_link_threshold(fake: FakeEmbedder) -> None:
     assert counterpart_threshold(fake) == 0.8
     fake.thresholds = {"link_threshold": 0.675}
@@ -157,6 +189,70 @@ def test_a_near_copy_ranks_first_and_an_unrelated_document_low(with_copy: Corpus
     news = next(n for n in results.neighbours if n.doc_id == "news-piece")
     assert news.share < 0.2 and news.mean_score < first.mean_score
     assert [n.doc_id for n in similar_documents(index, "draft-copy", k=2).neighbours] == ids[:2]
+
+
+TREATY_A = [
+    "Each Party shall establish as criminal offences the intentional access to a computer system.",
+    "Each Party shall adopt measures to preserve stored traffic data expeditiously when requested.",
+    "Each Party shall empower its authorities to search and seize stored computer data in its territory.",
+    "Each Party shall ensure that service providers disclose subscriber information upon a lawful order.",
+    "Parties shall afford one another mutual assistance to the widest extent possible in investigations.",
+    "This Convention shall enter into force three months after five ratifications have been deposited.",
+]
+TREATY_B = [
+    "States shall protect personal data undergoing automatic processing against unlawful destruction.",
+    "Data subjects shall have the right to obtain rectification of inaccurate personal records.",
+    "Transborder flows of personal data to another State shall not be prohibited for privacy reasons.",
+]
+
+
+def _treaty_file(directory: Path, name: str, title: str, date: str, kind: str, provisions: list[str]) -> Path:
+    articles = "\n\n".join(f"## Article {n}\n\n{text}" for n, text in enumerate(provisions, start=1))
+    path = directory / f"{name}.md"
+    path.write_text(
+        f"---\ntitle: {title}\nkind: {kind}\nlanguage: en\ndate: '{date}'\n---\n\n# {title}\n\n{articles}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def drafts(tmp_path: Path) -> Corpus:
+    """Two treaties, an early compilation of both, and a later draft made from them: the
+    compilation holds more of the draft than either treaty does."""
+    reworded = [*TREATY_A]
+    reworded[1] = (
+        "Each Party shall adopt measures to preserve stored traffic data expeditiously and completely."
+    )
+    files = {
+        "treaty-a": _treaty_file(tmp_path, "a", "Treaty A", "2001-11-23", "treaty", TREATY_A),
+        "treaty-b": _treaty_file(tmp_path, "b", "Treaty B", "1995-01-28", "treaty", TREATY_B),
+        "sibling": _treaty_file(tmp_path, "s", "Compilation", "2024-05-01", "draft", TREATY_A + TREATY_B),
+        "draft": _treaty_file(tmp_path, "d", "New draft", "2025-01-01", "draft", reworded + TREATY_B[:2]),
+    }
+    store = Corpus(tmp_path / "corpora")
+    for doc_id, path in files.items():
+        store.add(convert_path(path), doc_id=doc_id)
+    return store
+
+
+@pytest.mark.parametrize("exact_limit", [20_000, 5])
+def test_the_sources_rank_above_a_sibling_that_holds_more_of_the_text(
+    drafts: Corpus, fake: FakeEmbedder, exact_limit: int
+) -> None:
+    index = CorpusIndex(drafts, fake, exact_limit=exact_limit)
+    index.update()
+    by_source = similar_documents(index, "draft", k=3)
+    assert by_source.method == ("exact" if exact_limit > 5 else "approximate")
+    assert [n.doc_id for n in by_source.neighbours] == ["treaty-a", "treaty-b", "sibling"]
+    first, second, sibling = by_source.neighbours
+    assert first.date == "2001-11-23" and by_source.date == "2025-01-01"
+    assert first.source_share + second.source_share == pytest.approx(1.0, abs=0.001)
+    assert sibling.source_share == 0.0 and sibling.share > first.share
+    by_share = similar_documents(index, "draft", k=3, ranking="share")
+    assert [n.doc_id for n in by_share.neighbours][0] == "sibling" and by_share.ranking == "share"
+    with pytest.raises(InputError, match="unknown ranking"):
+        similar_documents(index, "draft", ranking="newest")
 
 
 def test_the_approximate_path_agrees_with_the_exact_one(with_copy: Corpus, fake: FakeEmbedder) -> None:
@@ -191,12 +287,17 @@ def test_similar_cli_table_and_json(with_copy: Corpus, fake: FakeEmbedder) -> No
     assert result.exit_code == 0, result.output
     assert "updating the index (no index yet)" in result.stderr
     lines = result.stdout.splitlines()
-    assert lines[1].split()[:4] == ["#", "share", "mean", "document"]
-    assert lines[2].split()[3] == "draft" and len(lines) == 4
+    assert lines[1].split()[:6] == ["#", "source", "share", "mean", "date", "document"]
+    assert lines[2].split()[5] == "draft" and len(lines) == 4
+    wrong = runner.invoke(
+        app, ["similar", "draft-copy", "--by", "size", "--corpus", str(with_copy.directory)]
+    )
+    assert wrong.exit_code == 1 and wrong.stderr.count("\n") == 1 and "--by must be one of" in wrong.stderr
     again = runner.invoke(app, ["similar", "draft-copy", "--json", "--corpus", str(with_copy.directory)])
     assert again.exit_code == 0 and again.stderr == ""
     payload = json.loads(again.stdout)
     assert payload["schema"] == "treatydiff.similar/1" and payload["document"] == "draft-copy"
+    assert payload["ranking"] == "source" and {"source_share", "date"} <= set(payload["results"][0])
     assert payload["results"][0]["document"] == "draft" and payload["results"][0]["share"] > 0.9
     assert set(payload["results"][0]["shared"][0]) == {
         "segment",

@@ -7,9 +7,17 @@ best match in E scores at least the model's counterpart threshold. Shares are di
 short protocol can be wholly inside a long convention and not the other way round. The matrix
 shows the symmetric mean of the two directions.
 
+Shares answer "which documents hold D's text"; in a corpus of drafts, a sibling draft made from
+the same sources holds as much of it as a source does. `similar` therefore also credits each
+of D's paragraphs to the document where its closest counterpart appears *first*: among the
+documents whose best match is within `TIE` of the best anywhere, the earliest by front-matter
+date (undated documents share a credit that no dated one claims). That is D's *source share*
+in E, and `similar` ranks by it: the earliest witness of a text is where it comes from.
+
 Below the index's exact limit every score is exact (a matrix product per document); above it,
-each segment of D asks the index's vector search for its `CANDIDATES` nearest segments
-elsewhere in the corpus, and only those are aggregated per document.
+each segment of D asks the index's vector search for its `CANDIDATES` nearest distinct vectors
+elsewhere in the corpus, each standing for every segment that has it, and only those are
+aggregated per document.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ import numpy as np
 from markupsafe import Markup
 
 from treatydiff.corpus import CorpusError
+from treatydiff.corpus_index import ApproximateSearch
 from treatydiff.errors import InputError
 from treatydiff.fsutil import atomic_write_text
 
@@ -43,6 +52,8 @@ __all__ = [
     "SimilarResults",
     "SimilarityMatrix",
     "best_matches",
+    "date_ranks",
+    "source_shares",
     "cluster_order",
     "counterpart_threshold",
     "document_vectors",
@@ -64,7 +75,12 @@ SIMILAR_SCHEMA = "treatydiff.similar/1"
 DEFAULT_COUNTERPART_THRESHOLD = 0.8
 _DEFAULT_LINK_THRESHOLD = 0.5  # the package's link_threshold, fitted on all-MiniLM-L6-v2
 TOP_SHARED = 3
-CANDIDATES = 50  # nearest segments per source segment on the approximate path
+CANDIDATES = 50  # nearest distinct vectors per source segment on the approximate path
+# Best matches this close count as the same match: the earliest document holding one gets the
+# credit. Cosines of one text against two copies are equal; 0.01 absorbs rounding and a stray
+# word, far less than a redraft changes (a substituted term moves a cosine by 0.03 to 0.1).
+TIE = 0.01
+RANKINGS = ("source", "share")
 # The dendrogram is cut where documents share less than this on average (1 - similarity, average
 # linkage). On the reference corpus 0.1 separates UN from Council of Europe texts and English
 # from Dutch; 0.25 splits Council of Europe treaties that share only their final clauses.
@@ -84,6 +100,7 @@ class DocumentVectors:
     doc_id: str
     title: str
     kind: str
+    date: str  # "YYYY-MM-DD" (or a prefix), "" when undated
     segments: tuple[IndexedSegment, ...]
     vectors: NDArray[np.float32]  # one L2-normalised row per segment
     words: NDArray[np.int64]  # words per segment
@@ -110,6 +127,8 @@ class DocumentSimilarity:
     share: float  # of the source's words, in segments whose best match here is ≥ the threshold
     mean_score: float  # the mean, over the source's segments, of their best-match score here
     shared: tuple[SharedProvision, ...]  # the best-scoring pairs, best first
+    source_share: float = 0.0  # of the source's words whose closest counterpart appears first here
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,8 @@ class SimilarResults:
     method: str  # "exact" or "approximate"
     k: int
     neighbours: tuple[DocumentSimilarity, ...]
+    ranking: str = "source"  # "source" (source share first) or "share"
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,9 +218,52 @@ def top_shared(
     return tuple(shared)
 
 
-def rank_neighbours(neighbours: Sequence[DocumentSimilarity], k: int) -> tuple[DocumentSimilarity, ...]:
-    """The `k` best by share, then mean best-match score, then id."""
-    return tuple(sorted(neighbours, key=lambda n: (-n.share, -n.mean_score, n.doc_id))[:k])
+def rank_neighbours(
+    neighbours: Sequence[DocumentSimilarity], k: int, ranking: str = "share"
+) -> tuple[DocumentSimilarity, ...]:
+    """The `k` best by share, then mean best-match score, then id; with ranking "source", by
+    source share first."""
+    by_source = ranking == "source"
+
+    def key(n: DocumentSimilarity) -> tuple[float, float, float, str]:
+        return (-n.source_share if by_source else 0.0, -n.share, -n.mean_score, n.doc_id)
+
+    return tuple(sorted(neighbours, key=key)[:k])
+
+
+def date_ranks(dates: Sequence[str]) -> NDArray[np.int64]:
+    """Dense ranks of dates, earliest 0; every undated document shares the last rank."""
+    known = sorted({d for d in dates if d})
+    rank = {d: n for n, d in enumerate(known)}
+    return np.asarray([rank.get(d, len(known)) for d in dates], dtype=np.int64)
+
+
+def source_shares(
+    best: NDArray[np.float64],
+    reached: NDArray[np.bool_],
+    words: NDArray[np.int64],
+    ranks: NDArray[np.int64],
+    threshold: float,
+    tie: float = TIE,
+) -> NDArray[np.float64]:
+    """Per document, the share of the source's words credited to it as their first witness.
+
+    `best[s, d]` is segment s's best-match score in document d, `reached[s, d]` whether it is
+    known (the source's own column must be False). A segment whose best match anywhere reaches
+    the threshold is credited to the documents within `tie` of that best, the earliest-ranked
+    of them, split equally when several share the earliest rank.
+    """
+    total = int(np.sum(words))
+    result = np.zeros(best.shape[1] if best.ndim == 2 else 0)
+    if total == 0 or best.size == 0:
+        return result
+    known = np.where(reached, best, -np.inf)
+    top = known.max(axis=1)
+    tied = reached & (known >= (top - tie)[:, None]) & (top >= threshold)[:, None]
+    first = np.where(tied, ranks[None, :], np.iinfo(np.int64).max).min(axis=1)
+    credited = tied & (ranks[None, :] == first[:, None])
+    per_segment = words / total / np.maximum(1, credited.sum(axis=1))
+    return np.asarray(credited.T @ per_segment, dtype=np.float64)
 
 
 def symmetric_similarity(shares: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -238,105 +302,174 @@ def cluster_order(
 
 
 def document_vectors(index: CorpusIndex) -> list[DocumentVectors]:
-    """Every indexed document with its stored vectors; words counted in the corpus text."""
-    return [_document_vectors(index, shard) for shard in index.load_shards()]
+    """Every indexed document with its stored vectors and word counts."""
+    return [_document_vectors(index, shard) for shard in index.loaded().shards]
 
 
 def _document_vectors(index: CorpusIndex, shard: Shard) -> DocumentVectors:
-    try:
-        body = index.corpus.get(shard.doc_id).body
-    except CorpusError:
-        body = ""
-    words = [
-        len(body[s.start : s.end].split()) if 0 <= s.start < s.end <= len(body) else len(s.excerpt.split())
-        for s in shard.segments
-    ]
+    words = [s.words for s in shard.segments]
+    if any(w < 0 for w in words):  # a shard from before word counts were stored
+        try:
+            body = index.corpus.get(shard.doc_id).body
+        except CorpusError:
+            body = ""
+        words = [
+            len(body[s.start : s.end].split())
+            if 0 <= s.start < s.end <= len(body)
+            else len(s.excerpt.split())
+            for s in shard.segments
+        ]
     vectors = shard.vectors if len(shard.segments) else np.zeros((0, 0), dtype=np.float32)
     return DocumentVectors(
-        shard.doc_id, shard.title, shard.kind, shard.segments, vectors, np.asarray(words, dtype=np.int64)
-    )
+        shard.doc_id, shard.title, shard.kind, shard.date, shard.segments, vectors,
+        np.asarray(words, dtype=np.int64),
+    )  # fmt: skip
+
+
+def _words_in(body: str, segment: IndexedSegment) -> int:
+    if 0 <= segment.start < segment.end <= len(body):
+        return len(body[segment.start : segment.end].split())
+    return len(segment.excerpt.split())
+
+
+@dataclass(frozen=True)
+class SegmentScores:
+    """One document's segments against every document of the scorer."""
+
+    best: NDArray[np.float64]  # [segment, document]: the best-match cosine there
+    where: NDArray[np.int64]  # [segment, document]: that match's segment number there, -1 if unknown
+    reached: NDArray[np.bool_]  # [segment, document]: whether the score is known, not a bound
 
 
 class _Scorer:
-    """Best matches of one document's segments in every other: exact or through vector search."""
+    """Best matches of one document's segments in every other: exact, or through the distinct
+    vectors' approximate search."""
 
-    def __init__(self, documents: Sequence[DocumentVectors], searcher: VectorSearch | None) -> None:
+    def __init__(
+        self, documents: Sequence[DocumentVectors], matrix: NDArray[np.float32], searcher: VectorSearch | None
+    ) -> None:
         self.documents = documents
+        self.matrix = matrix
         self.searcher = searcher
         self.method = "exact" if searcher is None else searcher.method
-        self.owner = np.concatenate(
-            [np.full(len(d.segments), k, dtype=np.int64) for k, d in enumerate(documents)]
-            or [np.zeros(0, dtype=np.int64)]
-        )
-        starts = np.cumsum([0] + [len(d.segments) for d in documents])
-        self.start = starts[:-1]
+        sizes = [len(d.segments) for d in documents]
+        self.owner = np.repeat(np.arange(len(documents), dtype=np.int64), sizes)
+        self.start = np.concatenate([[0], np.cumsum(sizes)])[:-1].astype(np.int64)
+        self.ranks = date_ranks([d.date for d in documents])
 
-    def against_all(self, source: int) -> dict[int, tuple[NDArray[np.float64], NDArray[np.int64]]]:
-        """For each other document: per source segment, the best score there and its row."""
+    def scores(self, source: int) -> SegmentScores:
         doc = self.documents[source]
-        others = [k for k in range(len(self.documents)) if k != source]
-        if self.searcher is None:
-            return {k: best_matches(doc.vectors, self.documents[k].vectors) for k in others}
-        n = len(doc.segments)
-        best = {k: np.full(n, np.nan) for k in others}
-        where = {k: np.full(n, -1, dtype=np.int64) for k in others}
-        floor = np.full(n, -1.0)
-        allowed = self.owner != source
-        for row in range(n):
-            hits = self.searcher.search(doc.vectors[row], CANDIDATES, allowed)
-            for global_row, score in hits:
-                other = int(self.owner[global_row])
-                if np.isnan(best[other][row]) or score > best[other][row]:
-                    best[other][row] = score
-                    where[other][row] = global_row - int(self.start[other])
-            if hits:
-                floor[row] = min(score for _, score in hits)
+        shape = (len(doc.segments), len(self.documents))
+        if isinstance(self.searcher, ApproximateSearch):
+            return self._approximate(source, shape, self.searcher)
+        return self._exact(source, shape)
+
+    def _exact(self, source: int, shape: tuple[int, int]) -> SegmentScores:
+        best, where = np.full(shape, -1.0), np.full(shape, -1, dtype=np.int64)
+        reached = np.zeros(shape, dtype=bool)
+        doc = self.documents[source]
+        if shape[0] == 0 or len(self.matrix) == 0:
+            return SegmentScores(best, where, reached)
+        scores = doc.vectors @ self.matrix.T
+        for other, document in enumerate(self.documents):
+            if other == source or not len(document.segments):
+                continue
+            block = scores[:, self.start[other] : self.start[other] + len(document.segments)]
+            where[:, other] = np.argmax(block, axis=1)
+            best[:, other] = block[np.arange(shape[0]), where[:, other]]
+            reached[:, other] = True
+        return SegmentScores(best, where, reached)
+
+    def _approximate(self, source: int, shape: tuple[int, int], searcher: ApproximateSearch) -> SegmentScores:
+        doc = self.documents[source]
+        best = np.full(shape, -np.inf)
+        where = np.full(shape, -1, dtype=np.int64)
+        if shape[0] == 0:
+            return SegmentScores(best, where, np.zeros(shape, dtype=bool))
+        keys, found = searcher.nearest_distinct(doc.vectors, CANDIDATES)
+        distinct = searcher.distinct
+        valid = keys >= 0
+        segment = np.broadcast_to(np.arange(shape[0])[:, None], keys.shape)[valid]
+        key, score = keys[valid], found[valid]
+        # Each distinct vector stands for all its rows: expand (segment, key) to (segment, row).
+        counts = distinct.offsets[key + 1] - distinct.offsets[key]
+        firsts = np.repeat(distinct.offsets[key], counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows = distinct.rows[firsts + within]
+        segment, score, owner = np.repeat(segment, counts), np.repeat(score, counts), self.owner[rows]
+        np.maximum.at(best, (segment, owner), score)
+        hit = score >= best[segment, owner]
+        where[segment[hit], owner[hit]] = rows[hit] - self.start[owner[hit]]
+        reached = np.isfinite(best)
+        reached[:, source] = False
         # A document absent from a segment's candidates scores at most the lowest candidate.
-        return {k: (np.where(np.isnan(best[k]), floor, best[k]), where[k]) for k in others}
+        floor = np.where(valid, found, np.inf).min(axis=1)
+        floor = np.where(np.isfinite(floor), floor, -1.0)
+        best = np.where(reached, best, floor[:, None])
+        return SegmentScores(best, where, reached)
 
 
 def _scorer(index: CorpusIndex, documents: Sequence[DocumentVectors]) -> _Scorer:
     from treatydiff.corpus_index import choose_search
 
+    loaded = index.loaded()
     rows = sum(len(d.segments) for d in documents)
+    if [d.doc_id for d in documents] == [s.doc_id for s in loaded.shards]:
+        matrix = loaded.matrix  # the whole index: its vector search is already loaded
+        searcher = loaded.searcher if rows >= index.exact_limit else None
+        return _Scorer(documents, matrix, searcher)
+    parts = [d.vectors for d in documents if len(d.segments)]
+    matrix = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
     if rows < index.exact_limit:
-        return _Scorer(documents, None)
-    matrix = np.concatenate([d.vectors for d in documents if len(d.segments)]).astype(np.float32)
-    searcher = choose_search(matrix, exact_limit=index.exact_limit, ann_path=index.directory / "ann.usearch")
-    return _Scorer(documents, searcher)
+        return _Scorer(documents, matrix, None)
+    return _Scorer(documents, matrix, choose_search(matrix, exact_limit=index.exact_limit))
 
 
 def _similarity(
-    source: DocumentVectors, other: DocumentVectors, best: NDArray[np.float64], where: NDArray[np.int64],
-    threshold: float,
+    source: DocumentVectors, other: DocumentVectors, scores: SegmentScores, column: int,
+    threshold: float, source_share: float,
 ) -> DocumentSimilarity:  # fmt: skip
+    best = scores.best[:, column]
+    counted = np.where(scores.reached[:, column], best, -np.inf)
     mean = float(np.mean(best)) if len(best) else 0.0
     return DocumentSimilarity(
         other.doc_id,
         other.title,
         other.kind,
-        round(word_share(best, source.words, threshold), 4),
+        round(word_share(counted, source.words, threshold), 4),
         round(mean, 4),
-        top_shared(best, where, source.segments, other.segments),
-    )
+        top_shared(np.where(scores.where[:, column] >= 0, best, -np.inf), scores.where[:, column],
+                   source.segments, other.segments),
+        round(source_share, 4),
+        other.date,
+    )  # fmt: skip
 
 
 def similar_documents(
-    index: CorpusIndex, doc_id: str, *, k: int = 10, threshold: float | None = None
+    index: CorpusIndex,
+    doc_id: str,
+    *,
+    k: int = 10,
+    threshold: float | None = None,
+    ranking: str = "source",
 ) -> SimilarResults:
-    """The `k` documents in which most of `doc_id`'s text has a close counterpart.
+    """The `k` documents where `doc_id`'s text comes from, or has a close counterpart.
 
     Args:
         index: an up-to-date corpus index (its stored vectors are used; nothing is embedded).
         doc_id: a corpus document's id.
         k: how many documents to return.
         threshold: the least best-match cosine of a counterpart [default: the model's].
+        ranking: "source" ranks by source share (the words whose closest counterpart appears
+            first in that document), then share; "share" by share alone.
 
     Returns:
-        The neighbours ranked by share, with the mean best-match score and the best shared pairs.
+        The neighbours with both shares, the mean best-match score and the best shared pairs.
     """
     if k < 1:
         raise InputError(f"k must be at least 1, got {k}")
+    if ranking not in RANKINGS:
+        raise InputError(f"unknown ranking {ranking!r}: choose one of {', '.join(RANKINGS)}")
     index.corpus.get(doc_id)  # CorpusError naming an unknown id
     documents = document_vectors(index)
     position = next((n for n, d in enumerate(documents) if d.doc_id == doc_id), None)
@@ -345,13 +478,17 @@ def similar_documents(
     limit = counterpart_threshold(index.embedder) if threshold is None else threshold
     scorer = _scorer(index, documents)
     source = documents[position]
+    scores = scorer.scores(position)
+    credit = source_shares(scores.best, scores.reached, source.words, scorer.ranks, limit)
     neighbours = [
-        _similarity(source, documents[other], best, where, limit)
-        for other, (best, where) in scorer.against_all(position).items()
+        _similarity(source, documents[other], scores, other, limit, float(credit[other]))
+        for other in range(len(documents))
+        if other != position
     ]
     return SimilarResults(
-        doc_id, source.title, index.embedder.name, limit, scorer.method, k, rank_neighbours(neighbours, k)
-    )
+        doc_id, source.title, index.embedder.name, limit, scorer.method, k,
+        rank_neighbours(neighbours, k, ranking), ranking, source.date,
+    )  # fmt: skip
 
 
 def similarity_matrix(
@@ -374,8 +511,11 @@ def similarity_matrix(
     scorer = _scorer(index, documents)
     shares = np.eye(len(documents))
     for source in range(len(documents)):
-        for other, (best, _) in scorer.against_all(source).items():
-            shares[source, other] = word_share(best, documents[source].words, limit)
+        scores = scorer.scores(source)
+        for other in range(len(documents)):
+            if other != source:
+                counted = np.where(scores.reached[:, other], scores.best[:, other], -np.inf)
+                shares[source, other] = word_share(counted, documents[source].words, limit)
     order, clusters = cluster_order(symmetric_similarity(shares))
     shares = shares[np.ix_(order, order)]
     return SimilarityMatrix(
@@ -397,8 +537,10 @@ def similar_results_to_json(results: SimilarResults) -> str:
         "document": results.doc_id,
         "title": results.title,
         "model": results.model,
+        "date": results.date or None,
         "threshold": results.threshold,
         "method": results.method,
+        "ranking": results.ranking,
         "k": results.k,
         "results": [
             {
@@ -406,6 +548,8 @@ def similar_results_to_json(results: SimilarResults) -> str:
                 "document": n.doc_id,
                 "title": n.title,
                 "kind": n.kind,
+                "date": n.date or None,
+                "source_share": n.source_share,
                 "share": n.share,
                 "mean_score": n.mean_score,
                 "shared": [

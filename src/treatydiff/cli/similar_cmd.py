@@ -50,20 +50,30 @@ def _fresh_index(corpus: Path | None, model: str | None, ids: list[str]) -> Corp
 def similar(
     doc_id: Annotated[str, typer.Argument(metavar="DOC", help="Corpus document id (see treatydiff list).")],
     k: Annotated[int, typer.Option("-k", "--top", min=1, help="How many documents to show.")] = 10,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Rank by 'source' (where DOC's text appears first) or 'share' (how much of it is there).",
+        ),
+    ] = "source",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (treatydiff.similar/1).")] = False,
     corpus: CorpusOption = None,
     model: ModelOption = None,
 ) -> None:
-    """The documents in which most of DOC's text has a close counterpart.
+    """The documents DOC's text comes from, and those holding most of it.
 
     Share: the part of DOC's words whose paragraph has a match scoring at least the model's
-    counterpart threshold there. Uses the stored index vectors. Example:
-    treatydiff similar budapest-convention-en -k 5
+    counterpart threshold there. Source: the part whose closest counterpart appears there
+    first (the earliest document by date among equally close matches). Uses the stored index
+    vectors. Example: treatydiff similar budapest-convention-en -k 5
     """
-    from treatydiff.corpus_similarity import similar_documents, similar_results_to_json
+    from treatydiff.corpus_similarity import RANKINGS, similar_documents, similar_results_to_json
 
+    if by not in RANKINGS:
+        raise fail(f"--by must be one of {', '.join(RANKINGS)}, got {by!r}")
     try:
-        results = similar_documents(_fresh_index(corpus, model, [doc_id]), doc_id, k=k)
+        results = similar_documents(_fresh_index(corpus, model, [doc_id]), doc_id, k=k, ranking=by)
     except TreatydiffError as exc:
         raise fail(str(exc)) from None
     if as_json:
@@ -73,24 +83,30 @@ def similar(
 
 
 def render_similar(results: SimilarResults) -> str:
-    """Plain aligned columns: rank, share, mean score, document, the best shared provisions."""
-    head = f"nearest to {results.doc_id} (counterpart: best match ≥ {results.threshold:g}, {results.method})"
+    """Plain aligned columns: rank, source share, share, mean score, date, document, the best
+    shared provisions."""
+    order = "where its text appears first" if results.ranking == "source" else "by share"
+    head = (
+        f"nearest to {results.doc_id}, {order} "
+        f"(counterpart: best match ≥ {results.threshold:g}, {results.method})"
+    )
     if not results.neighbours:
         return head + "\nno other document in the index"
-    header = ("#", "share", "mean", "document", "shared provisions")
+    header = ("#", "source", "share", "mean", "date", "document", "shared provisions")
     rows = [
-        (str(rank), f"{n.share:.0%}", f"{n.mean_score:.3f}", n.doc_id, _shared(n))
+        (str(rank), f"{n.source_share:.0%}", f"{n.share:.0%}", f"{n.mean_score:.3f}", n.date or "-", n.doc_id,
+         _shared(n))
         for rank, n in enumerate(results.neighbours, start=1)
-    ]
-    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(4)]
+    ]  # fmt: skip
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(6)]
     lines = []
     for row in [header, *rows]:
         cells = [
-            cell.rjust(width) if c < 3 else cell.ljust(width)
+            cell.rjust(width) if c < 4 else cell.ljust(width)
             for c, width in enumerate(widths)
             for cell in [row[c]]
         ]
-        lines.append("  ".join([*cells, row[4]]))
+        lines.append("  ".join([*cells, row[6]]))
     return "\n".join([head, *(line.rstrip() for line in lines)])
 
 
