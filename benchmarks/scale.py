@@ -48,6 +48,7 @@ Prints a Markdown table, writes benchmarks/out/scale.{md,json}.
 from __future__ import annotations
 
 import argparse
+import datetime
 import functools
 import json
 import random
@@ -161,7 +162,12 @@ def build_corpus(directory: Path, documents: int, seed: int, per_doc: int) -> di
         combined, parts = compile_document(number, treaties, sizes, seed, per_doc)
         body = gen.to_markdown(combined).split("\n---\n", 1)[1]
         doc_id = slugify(combined.name)
-        meta = {"title": combined.title, "kind": "draft", "language": "en", "source": "benchmarks/scale.py"}
+        # Drafts come after the treaties they reuse, one a day: the order `similar` credits by.
+        date = (datetime.date(2025, 1, 1) + datetime.timedelta(days=number)).isoformat()
+        meta = {
+            "title": combined.title, "kind": "draft", "language": "en", "date": date,
+            "source": "benchmarks/scale.py",
+        }  # fmt: skip
         (directory / f"{doc_id}.md").write_text(canonical_text(Converted(body, meta)), encoding="utf-8")
         found = segment_document(load_document(directory / f"{doc_id}.md"), Level.PARAGRAPH).segments
         segments += len(found)
