@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from corpus_fixtures import fake_everywhere, fixture_corpus
 from fakes import FakeEmbedder
 from treatydiff.cli import app
 from treatydiff.corpus import Corpus
-from treatydiff.corpus_index import CorpusIndex, IndexedSegment
+from treatydiff.corpus_index import CorpusIndex, IndexedSegment, minhash_signature
 from treatydiff.corpus_similarity import (
     DocumentSimilarity,
     best_matches,
@@ -28,6 +29,7 @@ from treatydiff.corpus_similarity import (
     symmetric_similarity,
     top_shared,
     word_share,
+    wording_overlap,
 )
 from treatydiff.errors import InputError
 from treatydiff.ingest import convert_path
@@ -94,6 +96,18 @@ def test_best_matches_and_word_share_on_hand_written_vectors() -> None:
     empty_best, empty_where = best_matches(source, np.zeros((0, 3), dtype=np.float32))
     assert (empty_best == -1).all() and (empty_where == -1).all()
     assert word_share(empty_best, words, 0.0) == 0.0
+
+
+def test_wording_overlap_estimates_shared_shingles() -> None:
+    texts = [
+        "each party shall adopt such legislative and other measures as may be necessary to establish",
+        "each party shall adopt such legislative and other measures as may be required to establish",
+        "the states concerned will take the steps the law needs in order to set up",
+    ]
+    signatures = np.stack([minhash_signature(t) for t in texts])
+    overlap = wording_overlap(signatures[:1].repeat(3, axis=0), signatures, np.array([0, 1, 2]))
+    assert overlap[0] == 1.0 and 0.5 <= overlap[1] < 1.0 and overlap[2] < 0.2
+    assert wording_overlap(signatures[:2], signatures, np.array([-1, 1])).tolist() == [0.0, 1.0]
 
 
 def test_top_shared_keeps_the_best_pairs_in_order() -> None:
@@ -249,6 +263,9 @@ def test_the_sources_rank_above_a_sibling_that_holds_more_of_the_text(
     assert first.date == "2001-11-23" and by_source.date == "2025-01-01"
     assert first.source_share + second.source_share == pytest.approx(1.0, abs=0.001)
     assert sibling.source_share == 0.0 and sibling.share > first.share
+    # The draft copies treaty B's two articles word for word: all of its share there is copied.
+    assert second.doc_id == "treaty-b" and second.copied == second.share > 0
+    assert [s.wording for s in second.shared[:2]] == [1.0, 1.0] and second.shared[2].wording < 0.5
     by_share = similar_documents(index, "draft", k=3, ranking="share")
     assert [n.doc_id for n in by_share.neighbours][0] == "sibling" and by_share.ranking == "share"
     with pytest.raises(InputError, match="unknown ranking"):
@@ -287,8 +304,8 @@ def test_similar_cli_table_and_json(with_copy: Corpus, fake: FakeEmbedder) -> No
     assert result.exit_code == 0, result.output
     assert "updating the index (no index yet)" in result.stderr
     lines = result.stdout.splitlines()
-    assert lines[1].split()[:6] == ["#", "source", "share", "mean", "date", "document"]
-    assert lines[2].split()[5] == "draft" and len(lines) == 4
+    assert lines[1].split()[:7] == ["#", "source", "share", "copied", "mean", "date", "document"]
+    assert lines[2].split()[6] == "draft" and len(lines) == 4
     wrong = runner.invoke(
         app, ["similar", "draft-copy", "--by", "size", "--corpus", str(with_copy.directory)]
     )
@@ -297,7 +314,7 @@ def test_similar_cli_table_and_json(with_copy: Corpus, fake: FakeEmbedder) -> No
     assert again.exit_code == 0 and again.stderr == ""
     payload = json.loads(again.stdout)
     assert payload["schema"] == "treatydiff.similar/1" and payload["document"] == "draft-copy"
-    assert payload["ranking"] == "source" and {"source_share", "date"} <= set(payload["results"][0])
+    assert payload["ranking"] == "source" and {"source_share", "date", "copied"} <= set(payload["results"][0])
     assert payload["results"][0]["document"] == "draft" and payload["results"][0]["share"] > 0.9
     assert set(payload["results"][0]["shared"][0]) == {
         "segment",
@@ -305,6 +322,7 @@ def test_similar_cli_table_and_json(with_copy: Corpus, fake: FakeEmbedder) -> No
         "other_segment",
         "other_label",
         "score",
+        "wording",
     }
 
 
@@ -323,11 +341,10 @@ def test_add_of_a_copy_names_the_original_as_nearest(
     added = runner.invoke(app, ["add", str(second), "--id", "second-copy", "--corpus", str(corpus.directory)])
     assert added.exit_code == 0, added.output
     line = next(x for x in added.stdout.splitlines() if x.startswith("'second-copy' is nearest to"))
-    nearest = line.split("is nearest to ", 1)[1].split(", ")
+    nearest = re.findall(r"'([\w-]+)' \((\d+)% of its text, (\d+)% copied\)", line)
     assert len(nearest) == 3
-    assert (
-        nearest[0].split()[0] in ("'draft'", "'first-copy'") and "'draft'" in line and "'first-copy'" in line
-    )
+    assert nearest[0][0] in ("draft", "first-copy") and {"draft", "first-copy"} <= {n[0] for n in nearest}
+    assert int(nearest[0][1]) > 90 and int(nearest[0][2]) > 90
 
 
 class MatrixPage(HTMLParser):

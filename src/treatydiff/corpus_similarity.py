@@ -52,18 +52,19 @@ __all__ = [
     "SimilarResults",
     "SimilarityMatrix",
     "best_matches",
-    "date_ranks",
-    "source_shares",
     "cluster_order",
     "counterpart_threshold",
+    "date_ranks",
     "document_vectors",
     "rank_neighbours",
     "render_matrix",
     "similar_documents",
     "similar_results_to_json",
     "similarity_matrix",
+    "source_shares",
     "symmetric_similarity",
     "word_share",
+    "wording_overlap",
     "write_matrix",
 ]
 
@@ -80,6 +81,10 @@ CANDIDATES = 50  # nearest distinct vectors per source segment on the approximat
 # credit. Cosines of one text against two copies are equal; 0.01 absorbs rounding and a stray
 # word, far less than a redraft changes (a substituted term moves a cosine by 0.03 to 0.1).
 TIE = 0.01
+# A counterpart counts as copied when the two share at least half their word 3-shingles
+# (Jaccard, estimated from the stored MinHash signatures): one substituted term in a 40-word
+# paragraph leaves about 0.75, a paraphrase with the same meaning under 0.3.
+COPIED_WORDING = 0.5
 RANKINGS = ("source", "share")
 # The dendrogram is cut where documents share less than this on average (1 - similarity, average
 # linkage). On the reference corpus 0.1 separates UN from Council of Europe texts and English
@@ -104,6 +109,7 @@ class DocumentVectors:
     segments: tuple[IndexedSegment, ...]
     vectors: NDArray[np.float32]  # one L2-normalised row per segment
     words: NDArray[np.int64]  # words per segment
+    minhashes: NDArray[np.uint32]  # one MinHash signature of word 3-shingles per segment
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,7 @@ class SharedProvision:
     other_segment_id: str
     other_label: str
     score: float
+    wording: float = 0.0  # the share of word 3-shingles the two have in common (MinHash estimate)
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,7 @@ class DocumentSimilarity:
     shared: tuple[SharedProvision, ...]  # the best-scoring pairs, best first
     source_share: float = 0.0  # of the source's words whose closest counterpart appears first here
     date: str = ""
+    copied: float = 0.0  # of the source's words in counterparts here that share most of their wording
 
 
 @dataclass(frozen=True)
@@ -195,12 +203,25 @@ def word_share(best: NDArray[np.float64], words: NDArray[np.int64], threshold: f
     return float(np.sum(words[best >= threshold]) / total)
 
 
+def wording_overlap(
+    source: NDArray[np.uint32], target: NDArray[np.uint32], index: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """Per source row, the estimated Jaccard similarity of its word 3-shingles with those of
+    target row `index[row]` (the share of equal MinHash values); 0 where the index is -1."""
+    overlap = np.zeros(len(source))
+    matched = np.flatnonzero(index >= 0)
+    if len(matched) and source.size and target.size:
+        overlap[matched] = np.mean(source[matched] == target[index[matched]], axis=1)
+    return overlap
+
+
 def top_shared(
     best: NDArray[np.float64],
     index: NDArray[np.int64],
     source: Sequence[IndexedSegment],
     target: Sequence[IndexedSegment],
     n: int = TOP_SHARED,
+    wording: NDArray[np.float64] | None = None,
 ) -> tuple[SharedProvision, ...]:
     """The `n` source segments with the best matches, best first (ties: document order)."""
     order = np.argsort(-best, kind="stable")
@@ -210,10 +231,16 @@ def top_shared(
             break
         other = target[int(index[row])]
         segment = source[int(row)]
+        overlap = 0.0 if wording is None else round(float(wording[row]), 2)
         shared.append(
             SharedProvision(
-                segment.segment_id, segment.label, other.segment_id, other.label, round(float(best[row]), 4)
-            )
+                segment.segment_id,
+                segment.label,
+                other.segment_id,
+                other.label,
+                round(float(best[row]), 4),
+                overlap,
+            )  # fmt: skip
         )
     return tuple(shared)
 
@@ -322,7 +349,7 @@ def _document_vectors(index: CorpusIndex, shard: Shard) -> DocumentVectors:
     vectors = shard.vectors if len(shard.segments) else np.zeros((0, 0), dtype=np.float32)
     return DocumentVectors(
         shard.doc_id, shard.title, shard.kind, shard.date, shard.segments, vectors,
-        np.asarray(words, dtype=np.int64),
+        np.asarray(words, dtype=np.int64), shard.minhashes,
     )  # fmt: skip
 
 
@@ -429,19 +456,22 @@ def _similarity(
     source: DocumentVectors, other: DocumentVectors, scores: SegmentScores, column: int,
     threshold: float, source_share: float,
 ) -> DocumentSimilarity:  # fmt: skip
-    best = scores.best[:, column]
+    best, where = scores.best[:, column], scores.where[:, column]
     counted = np.where(scores.reached[:, column], best, -np.inf)
     mean = float(np.mean(best)) if len(best) else 0.0
+    wording = wording_overlap(source.minhashes, other.minhashes, where)
+    copied = np.where(wording >= COPIED_WORDING, counted, -np.inf)
     return DocumentSimilarity(
         other.doc_id,
         other.title,
         other.kind,
         round(word_share(counted, source.words, threshold), 4),
         round(mean, 4),
-        top_shared(np.where(scores.where[:, column] >= 0, best, -np.inf), scores.where[:, column],
-                   source.segments, other.segments),
+        top_shared(np.where(where >= 0, best, -np.inf), where, source.segments, other.segments,
+                   wording=wording),
         round(source_share, 4),
         other.date,
+        round(word_share(copied, source.words, threshold), 4),
     )  # fmt: skip
 
 
@@ -551,6 +581,7 @@ def similar_results_to_json(results: SimilarResults) -> str:
                 "date": n.date or None,
                 "source_share": n.source_share,
                 "share": n.share,
+                "copied": n.copied,
                 "mean_score": n.mean_score,
                 "shared": [
                     {
@@ -559,6 +590,7 @@ def similar_results_to_json(results: SimilarResults) -> str:
                         "other_segment": s.other_segment_id,
                         "other_label": s.other_label,
                         "score": s.score,
+                        "wording": s.wording,
                     }
                     for s in n.shared
                 ],

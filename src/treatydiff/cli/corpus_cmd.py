@@ -69,7 +69,8 @@ def _refresh_search_index(corpus: Path | None, new_ids: Sequence[str] = ()) -> N
 
 
 def _print_nearest(index: CorpusIndex, new_ids: Sequence[str]) -> None:
-    """The 3 existing documents sharing most of each new one's text (from the stored vectors)."""
+    """The 3 existing documents each new one's text comes from (`similar`'s ranking, from the
+    stored vectors), with how much of it they hold and how much word for word."""
     from treatydiff.corpus_similarity import similar_documents
 
     for doc_id in new_ids:
@@ -79,7 +80,9 @@ def _print_nearest(index: CorpusIndex, new_ids: Sequence[str]) -> None:
             typer.echo(f"warning: nearest documents of {doc_id!r} not found: {exc}", err=True)
             continue
         if neighbours:
-            shares = ", ".join(f"{n.doc_id!r} ({n.share:.0%} of its text)" for n in neighbours)
+            shares = ", ".join(
+                f"{n.doc_id!r} ({n.share:.0%} of its text, {n.copied:.0%} copied)" for n in neighbours
+            )
             typer.echo(f"{doc_id!r} is nearest to {shares}")
 
 

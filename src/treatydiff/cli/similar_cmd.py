@@ -65,8 +65,9 @@ def similar(
 
     Share: the part of DOC's words whose paragraph has a match scoring at least the model's
     counterpart threshold there. Source: the part whose closest counterpart appears there
-    first (the earliest document by date among equally close matches). Uses the stored index
-    vectors. Example: treatydiff similar budapest-convention-en -k 5
+    first (the earliest document by date among equally close matches). Copied: the part of
+    the share whose counterpart also has most of the same wording (word 3-shingles). Uses the
+    stored index vectors. Example: treatydiff similar budapest-convention-en -k 5
     """
     from treatydiff.corpus_similarity import RANKINGS, similar_documents, similar_results_to_json
 
@@ -92,26 +93,28 @@ def render_similar(results: SimilarResults) -> str:
     )
     if not results.neighbours:
         return head + "\nno other document in the index"
-    header = ("#", "source", "share", "mean", "date", "document", "shared provisions")
+    header = ("#", "source", "share", "copied", "mean", "date", "document", "shared provisions")
     rows = [
-        (str(rank), f"{n.source_share:.0%}", f"{n.share:.0%}", f"{n.mean_score:.3f}", n.date or "-", n.doc_id,
-         _shared(n))
+        (str(rank), f"{n.source_share:.0%}", f"{n.share:.0%}", f"{n.copied:.0%}", f"{n.mean_score:.3f}",
+         n.date or "-", n.doc_id, _shared(n))
         for rank, n in enumerate(results.neighbours, start=1)
     ]  # fmt: skip
-    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(6)]
+    widths = [max(len(row[c]) for row in [header, *rows]) for c in range(7)]
     lines = []
     for row in [header, *rows]:
         cells = [
-            cell.rjust(width) if c < 4 else cell.ljust(width)
+            cell.rjust(width) if c < 5 else cell.ljust(width)
             for c, width in enumerate(widths)
             for cell in [row[c]]
         ]
-        lines.append("  ".join([*cells, row[6]]))
+        lines.append("  ".join([*cells, row[7]]))
     return "\n".join([head, *(line.rstrip() for line in lines)])
 
 
 def _shared(neighbour: DocumentSimilarity) -> str:
-    return "; ".join(f"{s.label} ↔ {s.other_label} ({s.score:.2f})" for s in neighbour.shared)
+    return "; ".join(
+        f"{s.label} ↔ {s.other_label} ({s.score:.2f}, wording {s.wording:.0%})" for s in neighbour.shared
+    )
 
 
 def matrix(
