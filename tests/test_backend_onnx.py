@@ -176,3 +176,18 @@ def test_long_text_is_counted_in_word_pieces_and_split(onnx_cache: Path) -> None
     vector = embedder.embed([long_text], cache=EmbeddingCache(onnx_cache))
     assert vector.shape == (1, 384)
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+
+
+def test_loading_the_approximate_index_before_the_onnx_model_does_not_crash() -> None:
+    """onnxruntime imported after usearch crashes the interpreter: a search that loaded the
+    index before embedding its query died with a segmentation fault."""
+    import subprocess
+
+    script = (
+        "from treatydiff.corpus_index import usearch_index_class\n"
+        "usearch_index_class()\n"
+        "import onnxruntime\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stderr[-500:]

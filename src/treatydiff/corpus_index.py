@@ -259,6 +259,19 @@ class DistinctRows:
         return self.rows[self.offsets[distinct] : self.offsets[distinct + 1]]
 
 
+def usearch_index_class() -> Any:
+    """usearch's `Index`, imported after onnxruntime when that is installed.
+
+    Importing onnxruntime (1.32) after usearch (2.26) crashes the interpreter with a
+    segmentation fault; the other order works. A search that loads the index before the onnx
+    backend embeds its query would otherwise die (tests/test_backend_onnx.py)."""
+    with contextlib.suppress(ImportError):
+        import onnxruntime  # noqa: F401
+    from usearch.index import Index
+
+    return Index
+
+
 class ApproximateSearch(VectorSearch):
     """An HNSW graph (usearch) over the distinct vectors; keys are distinct-vector numbers."""
 
@@ -271,7 +284,7 @@ class ApproximateSearch(VectorSearch):
 
     @classmethod
     def build(cls, matrix: NDArray[np.float32]) -> ApproximateSearch:
-        from usearch.index import Index
+        Index = usearch_index_class()  # noqa: N806
 
         distinct = DistinctRows.of(matrix)
         ann = Index(ndim=int(matrix.shape[1]), metric="cos", dtype="f32", expansion_search=SEARCH_EXPANSION)
@@ -282,7 +295,7 @@ class ApproximateSearch(VectorSearch):
 
     @classmethod
     def load(cls, path: Path, matrix: NDArray[np.float32]) -> ApproximateSearch:
-        from usearch.index import Index
+        Index = usearch_index_class()  # noqa: N806
 
         distinct = DistinctRows.of(matrix)
         ann = Index.restore(str(path), expansion_search=SEARCH_EXPANSION)
