@@ -69,9 +69,14 @@ def assert_same_index(one: CorpusIndex, other: CorpusIndex, *, exact: bool = Tru
 
     Vectors are bit for bit equal when both sides embedded every text; a vector read back from
     an embedding cache can differ in the last bit (the cache keeps it before the final
-    normalisation), so `exact=False` allows 1e-6."""
-    manifest = json.loads(one.manifest_path.read_text(encoding="utf-8"))
-    assert manifest == json.loads(other.manifest_path.read_text(encoding="utf-8"))
+    normalisation), so `exact=False` allows 1e-6. The corpus files' stamps (size and time) are
+    the two corpora's own."""
+    manifest, other_manifest = (
+        json.loads(index.manifest_path.read_text(encoding="utf-8")) for index in (one, other)
+    )
+    for entry in [*manifest["documents"].values(), *other_manifest["documents"].values()]:
+        assert entry.pop("file_size") > 0 and entry.pop("file_mtime_ns") > 0
+    assert manifest == other_manifest
     assert sorted(manifest["documents"]) == sorted(SOURCES)
     for doc_id in manifest["documents"]:
         a, b = one.read_shard(doc_id), other.read_shard(doc_id)

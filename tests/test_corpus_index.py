@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -124,6 +125,28 @@ def test_changing_one_document_re_embeds_only_it(corpus: Corpus, fake: FakeEmbed
     assert encoded_documents(fake, corpus) == {"draft"}
     assert any("twelve months" in text for text in fake.encoded)
     assert "twelve months" in index.search("denunciation takes effect twelve months", k=1).hits[0].excerpt
+
+
+def test_the_freshness_check_reads_only_files_that_changed_on_disk(
+    corpus: Corpus, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = CorpusIndex(corpus, fake)
+    index.update()
+    real_read = Corpus.read_entry
+    read: list[str] = []
+    monkeypatch.setattr(
+        Corpus, "read_entry", lambda self, path: read.append(path.stem) or real_read(self, path)
+    )
+    assert index.stale_documents() == [] and read == []
+    path = corpus.path_for("widgets")
+    path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")  # same text, new time
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert index.stale_documents() == [] and read == ["widgets"]
+    path.write_text(path.read_text(encoding="utf-8").replace("widgets", "gadgets"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 2 * 10**9))
+    assert index.stale_documents() == ["widgets"]
+    manifest = index.read_manifest()
+    assert manifest is not None and all(e.file_size > 0 for e in manifest.documents.values())
 
 
 def test_searches_load_the_shards_once_per_state_of_the_index(

@@ -133,21 +133,26 @@ class Corpus:
             raise CorpusError(f"invalid document id {doc_id!r}: use lower-case letters, digits and hyphens")
         return self.directory / f"{doc_id}.md"
 
-    def entries(self) -> list[CorpusEntry]:
+    def document_paths(self) -> list[Path]:
+        """The documents' files, sorted, without reading them."""
         if not self.directory.is_dir():
             return []
-        return [self._read(path) for path in sorted(self.directory.glob("*.md")) if path.stem != "README"]
+        return [path for path in sorted(self.directory.glob("*.md")) if path.stem != "README"]
+
+    def entries(self) -> list[CorpusEntry]:
+        return [self.read_entry(path) for path in self.document_paths()]
 
     def get(self, doc_id: str) -> CorpusEntry:
         path = self.path_for(doc_id)
         if not path.is_file():
             raise CorpusError(f"no document {doc_id!r} in {self.directory}")
-        return self._read(path)
+        return self.read_entry(path)
 
     def has(self, doc_id: str) -> bool:
         return valid_id(doc_id) and self.path_for(doc_id).is_file()
 
-    def _read(self, path: Path) -> CorpusEntry:
+    def read_entry(self, path: Path) -> CorpusEntry:
+        """The document in a file of this corpus (its id is the file's stem)."""
         from treatydiff.documents import load_document
 
         document = load_document(path)

@@ -97,6 +97,10 @@ class ManifestEntry:
     title: str
     segments: int
     shard: str  # file name inside the index directory
+    # The corpus file's size and modification time when it was indexed: unchanged, the file is
+    # not read again to check its hash (-1: unknown, read it).
+    file_size: int = -1
+    file_mtime_ns: int = -1
 
 
 @dataclass(frozen=True)
@@ -481,14 +485,26 @@ class CorpusIndex:
         )  # fmt: skip
 
     def stale_documents(self) -> list[str]:
-        """Ids whose shard is missing or out of date, and ids indexed but no longer in the corpus."""
+        """Ids whose shard is missing or out of date, and ids indexed but no longer in the corpus.
+
+        A file whose size and modification time are those the manifest recorded is taken as
+        unchanged; any other is read and its content hash compared."""
         try:
             manifest = self.read_manifest()
         except _DAMAGED:
             manifest = None
         known = manifest.documents if manifest else {}
-        current = {entry.id: _hash_of(entry) for entry in self.corpus.entries()}
-        changed = [i for i, h in current.items() if i not in known or known[i].content_hash != h]
+        changed, current = [], set()
+        for path in self.corpus.document_paths():
+            doc_id = path.stem
+            current.add(doc_id)
+            entry = known.get(doc_id)
+            if entry is None:
+                changed.append(doc_id)
+            elif _file_stamp(path) != (entry.file_size, entry.file_mtime_ns) and (
+                _hash_of(self.corpus.read_entry(path)) != entry.content_hash
+            ):
+                changed.append(doc_id)
         gone = [i for i in known if i not in current]
         return sorted(changed + gone)
 
@@ -530,6 +546,8 @@ class CorpusIndex:
         except _DAMAGED as exc:
             warnings.append(f"{self.manifest_path} is damaged ({_reason(exc)}): rebuilding it")
             previous = None
+        # Stamped before reading: a file changed meanwhile looks changed at the next check.
+        stamps = {path.stem: _file_stamp(path) for path in self.corpus.document_paths()}
         entries = self.corpus.entries()
         shards: list[Shard] = []
         to_embed: list[CorpusEntry] = []
@@ -566,7 +584,7 @@ class CorpusIndex:
         for doc_id in dropped:
             self.shard_path(doc_id).unlink(missing_ok=True)
         shards.sort(key=lambda s: s.doc_id)
-        self._write_manifest(shards)
+        self._write_manifest(shards, stamps)
         segments = sum(len(s.segments) for s in shards)
         indexed = tuple(sorted(e.id for e in to_embed))
         return shards, IndexUpdate(indexed, tuple(reused), tuple(dropped), segments, 0.0, tuple(warnings))
@@ -603,10 +621,17 @@ class CorpusIndex:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _write_manifest(self, shards: Sequence[Shard]) -> None:
+    def _write_manifest(self, shards: Sequence[Shard], stamps: dict[str, tuple[int, int]]) -> None:
         documents = {
             s.doc_id: asdict(
-                ManifestEntry(s.content_hash, s.kind, s.title, len(s.segments), f"{s.doc_id}.npz")
+                ManifestEntry(
+                    s.content_hash,
+                    s.kind,
+                    s.title,
+                    len(s.segments),
+                    f"{s.doc_id}.npz",
+                    *stamps.get(s.doc_id, (-1, -1)),
+                )  # fmt: skip
             )
             for s in shards
         }
@@ -782,8 +807,17 @@ def _stack(shards: Sequence[Shard], dimension: int) -> NDArray[np.float32]:
     return np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dimension), dtype=np.float32)
 
 
+def _file_stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
 def _hash_of(entry: CorpusEntry) -> str:
-    return entry.content_hash or content_hash(entry.body)
+    # The body's own hash, not the one in the front matter: a hand-edited body keeps that one.
+    return content_hash(entry.body)
 
 
 def _reason(exc: BaseException) -> str:
