@@ -149,14 +149,14 @@ def test_the_freshness_check_reads_only_files_that_changed_on_disk(
     assert manifest is not None and all(e.file_size > 0 for e in manifest.documents.values())
 
 
-def test_searches_load_the_shards_once_per_state_of_the_index(
+def test_searches_load_the_vectors_once_per_state_of_the_index(
     corpus: Corpus, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = CorpusIndex(corpus, fake)
     index.update()
     loads = []
-    real_load = CorpusIndex.load_shards
-    monkeypatch.setattr(CorpusIndex, "load_shards", lambda self: loads.append(1) or real_load(self))
+    real_read = CorpusIndex._read_pack
+    monkeypatch.setattr(CorpusIndex, "_read_pack", lambda self, *a: loads.append(1) or real_read(self, *a))
     for _ in range(3):
         index.search(INTERCEPTION_QUERY, k=3)
         index.search(INTERCEPTION_QUERY, k=3, kind="treaty")
@@ -164,7 +164,29 @@ def test_searches_load_the_shards_once_per_state_of_the_index(
     corpus.remove("news-piece")
     index.update()
     assert all(hit.doc_id != "news-piece" for hit in index.search("widgets", k=50).hits)
-    assert len(loads) == 2
+    assert len(loads) == 3  # the update checks the pack, the next search loads it once
+
+
+def test_a_search_reads_the_vectors_from_the_pack_and_only_its_hits_shards(
+    corpus: Corpus, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    CorpusIndex(corpus, fake).update()
+    index = CorpusIndex(corpus, fake)  # a new process: nothing loaded yet
+    read: list[str] = []
+    real_read = CorpusIndex.read_shard
+    monkeypatch.setattr(
+        CorpusIndex, "read_shard", lambda self, doc_id: read.append(doc_id) or real_read(self, doc_id)
+    )
+    results = index.search(INTERCEPTION_QUERY, k=2, kind="treaty")
+    assert sorted(set(read)) == sorted({hit.doc_id for hit in results.hits}) and len(read) <= 2
+    assert isinstance(index.loaded().matrix, np.memmap)
+    # A pack that no longer matches the manifest is rebuilt from the shards, not trusted.
+    stamp = index.directory / "pack" / "pack.json"
+    stamp.write_text(
+        stamp.read_text(encoding="utf-8").replace('"digest": "', '"digest": "x'), encoding="utf-8"
+    )
+    again = CorpusIndex(corpus, fake).search(INTERCEPTION_QUERY, k=2, kind="treaty")
+    assert again.hits == results.hits and len(set(read)) == len(corpus.entries())
 
 
 def test_remove_drops_the_shard(corpus: Corpus, fake: FakeEmbedder) -> None:

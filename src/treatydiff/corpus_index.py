@@ -53,6 +53,12 @@ SHINGLE_WORDS = 3
 EXCERPT_CHARS = 240
 # HNSW candidates per query: usearch's default (64) misses a few true neighbours at k=10.
 SEARCH_EXPANSION = 128
+# The search pack: every row's vector in one file (memory-mapped by a search), their grouping
+# by distinct vector, and the manifest content it was built from.
+PACK_DIRNAME = "pack"
+PACK_VECTORS = "vectors.npy"
+PACK_GROUPS = "groups.npz"
+PACK_STAMP = "pack.json"
 _WORD = re.compile(r"\w+")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 # What reading a truncated, overwritten or hand-edited shard or manifest raises.
@@ -259,6 +265,19 @@ class DistinctRows:
         offsets = np.concatenate([[0], np.cumsum(np.bincount(of_row, minlength=len(order)))]).astype(np.int64)
         return cls(matrix[first[order]], of_row, rows, offsets)
 
+    @classmethod
+    def from_rows(
+        cls, matrix: NDArray[np.float32], of_row: NDArray[np.int64], first: NDArray[np.int64]
+    ) -> DistinctRows:
+        """Rebuilt from a stored grouping: each row's distinct vector and each one's first row."""
+        of_row = np.asarray(of_row, dtype=np.int64)
+        rows = np.argsort(of_row, kind="stable").astype(np.int64)
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(of_row, minlength=len(first)))]).astype(np.int64)
+        return cls(np.ascontiguousarray(matrix[np.asarray(first)], dtype=np.float32), of_row, rows, offsets)
+
+    def first_rows(self) -> NDArray[np.int64]:
+        return self.rows[self.offsets[:-1]]
+
     def rows_of(self, distinct: int) -> NDArray[np.int64]:
         return self.rows[self.offsets[distinct] : self.offsets[distinct + 1]]
 
@@ -287,10 +306,10 @@ class ApproximateSearch(VectorSearch):
         self.size = len(distinct.of_row)
 
     @classmethod
-    def build(cls, matrix: NDArray[np.float32]) -> ApproximateSearch:
+    def build(cls, matrix: NDArray[np.float32], distinct: DistinctRows | None = None) -> ApproximateSearch:
         Index = usearch_index_class()  # noqa: N806
 
-        distinct = DistinctRows.of(matrix)
+        distinct = distinct or DistinctRows.of(matrix)
         ann = Index(ndim=int(matrix.shape[1]), metric="cos", dtype="f32", expansion_search=SEARCH_EXPANSION)
         # One thread: a graph built in parallel depends on scheduling, and so would the results;
         # the same corpus must give the same index and the same answers.
@@ -298,10 +317,12 @@ class ApproximateSearch(VectorSearch):
         return cls(ann, distinct)
 
     @classmethod
-    def load(cls, path: Path, matrix: NDArray[np.float32]) -> ApproximateSearch:
+    def load(
+        cls, path: Path, matrix: NDArray[np.float32], distinct: DistinctRows | None = None
+    ) -> ApproximateSearch:
         Index = usearch_index_class()  # noqa: N806
 
-        distinct = DistinctRows.of(matrix)
+        distinct = distinct or DistinctRows.of(matrix)
         ann = Index.restore(str(path), expansion_search=SEARCH_EXPANSION)
         if ann is None or len(ann) != len(distinct.vectors):
             found = 0 if ann is None else len(ann)
@@ -350,18 +371,26 @@ class ApproximateSearch(VectorSearch):
 
 
 def choose_search(
-    matrix: NDArray[np.float32], *, exact_limit: int = EXACT_LIMIT, ann_path: Path | None = None
+    matrix: NDArray[np.float32],
+    *,
+    exact_limit: int = EXACT_LIMIT,
+    ann_path: Path | None = None,
+    fingerprint: str | None = None,
+    distinct: DistinctRows | None = None,
 ) -> VectorSearch:
-    """Exact search below `exact_limit` rows; above, the HNSW index, built if `ann_path` is stale."""
+    """Exact search below `exact_limit` rows; above, the HNSW index, built if `ann_path` is stale.
+
+    `fingerprint` names the vectors (default: a hash of the matrix); `distinct`, their grouping
+    when already known."""
     if len(matrix) < exact_limit:
         return ExactSearch(matrix)
-    fingerprint = _matrix_fingerprint(matrix)
+    fingerprint = fingerprint or _matrix_fingerprint(matrix)
     if ann_path is not None:
         stamp = ann_path.with_suffix(".json")
         with contextlib.suppress(OSError, ValueError, KeyError, RuntimeError):
             if json.loads(stamp.read_text(encoding="utf-8"))["fingerprint"] == fingerprint:
-                return ApproximateSearch.load(ann_path, matrix)
-    approximate = ApproximateSearch.build(matrix)
+                return ApproximateSearch.load(ann_path, matrix, distinct)
+    approximate = ApproximateSearch.build(matrix, distinct)
     if ann_path is not None:
         approximate.save(ann_path)
         payload = {"fingerprint": fingerprint, "rows": len(matrix)}
@@ -525,9 +554,16 @@ class CorpusIndex:
         began = time.perf_counter()
         with self.locked():
             shards, update = self._update_locked(rebuild, cache, progress, executor or LocalShards())
-        matrix = _stack(shards, self._dimension(shards))
-        if len(matrix) >= self.exact_limit:  # large: refresh the persisted HNSW index now, not at search
-            choose_search(matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch")
+            manifest = self.read_manifest()
+            assert manifest is not None  # just written
+            # The search pack and the HNSW index now, so that a search does not build them.
+            digest = content_digest(manifest)
+            matrix, distinct = self._read_pack(manifest, digest) or self._write_pack(shards, digest)
+            if len(matrix) >= self.exact_limit:
+                choose_search(
+                    matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
+                    fingerprint=digest, distinct=distinct,
+                )  # fmt: skip
         return IndexUpdate(
             update.indexed, update.reused, update.dropped, update.segments,
             time.perf_counter() - began, update.warnings,
@@ -677,14 +713,13 @@ class CorpusIndex:
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}")
         loaded = self._searchable()
-        rows, searcher = loaded.rows, loaded.searcher
-        if not rows:
+        if not loaded.size:
             raise CorpusError(f"the corpus in {self.corpus.directory} has nothing to search")
         allowed = loaded.allowed(kind) if kind else None
         vector = self.embedder.embed([query], role="query", cache=cache)[0]
         hits = []
-        for rank, (row, score) in enumerate(searcher.search(vector, k, allowed), start=1):
-            shard, segment = rows[row]
+        for rank, (row, score) in enumerate(loaded.searcher.search(vector, k, allowed), start=1):
+            shard, segment = loaded.row(row)
             hits.append(
                 SearchHit(
                     rank,
@@ -697,11 +732,14 @@ class CorpusIndex:
                     segment.excerpt,
                 )  # fmt: skip
             )
-        return SearchResults(query, self.embedder.name, k, kind, searcher.method, tuple(hits))
+        return SearchResults(query, self.embedder.name, k, kind, loaded.searcher.method, tuple(hits))
 
     def _searchable(self) -> _Loaded:
-        """The rows and their vector search, loaded once per state of the index, so a process
-        that searches many times (a notebook, a service, a benchmark) loads the shards once."""
+        """The stacked vectors and their search, loaded once per state of the index, so a process
+        that searches many times (a notebook, a service, a benchmark) loads them once.
+
+        They come from the search pack (one memory-mapped matrix), so a one-shot search reads no
+        shard but those of its hits; the pack is rebuilt from the shards when missing or stale."""
         try:
             stat = self.manifest_path.stat()
             state: tuple[int, int, int] | None = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
@@ -709,37 +747,137 @@ class CorpusIndex:
             state = None
         if self._loaded is not None and state is not None and self._loaded.state == state:
             return self._loaded
-        shards = self.load_shards()
-        rows = [(shard, segment) for shard in shards for segment in shard.segments]
-        matrix = _stack(shards, self._dimension(shards))
-        searcher: VectorSearch = ExactSearch(matrix)
-        if rows:
-            searcher = choose_search(
-                matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch"
-            )
-        self._loaded = _Loaded(state, shards, rows, matrix, searcher)
+        try:
+            manifest = self.read_manifest()
+        except _DAMAGED as exc:
+            raise CorpusIndexError(f"the index in {self.directory} is damaged ({_reason(exc)})") from exc
+        if manifest is None:
+            raise CorpusIndexError(f"no index in {self.directory}: run `treatydiff index`")
+        digest = content_digest(manifest)
+        preloaded: dict[str, Shard] = {}
+        pack = self._read_pack(manifest, digest)
+        if pack is None:
+            shards = self.load_shards()
+            preloaded = {shard.doc_id: shard for shard in shards}
+            pack = self._write_pack(shards, digest)
+        matrix, distinct = pack
+        searcher = choose_search(
+            matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
+            fingerprint=digest, distinct=distinct,
+        )  # fmt: skip
+        self._loaded = _Loaded(state, manifest, matrix, searcher, self, preloaded)
         return self._loaded
 
     def loaded(self) -> _Loaded:
-        """The shards, their stacked vectors and the vector search, as `search` uses them
-        (loaded once per state of the index)."""
+        """The stacked vectors, the vector search and (on demand) the shards, as `search` uses
+        them (loaded once per state of the index)."""
         return self._searchable()
 
+    # -- the search pack: every row's vector in one file, and their grouping by distinct vector
 
-@dataclass
+    def _read_pack(self, manifest: Manifest, digest: str) -> tuple[NDArray[np.float32], DistinctRows] | None:
+        """The pack if it matches the manifest's documents; None when missing, stale or damaged."""
+        try:
+            pack = self.directory / PACK_DIRNAME
+            stamp = json.loads((pack / PACK_STAMP).read_text(encoding="utf-8"))
+            if stamp.get("digest") != digest:
+                return None
+            matrix = np.load(pack / PACK_VECTORS, mmap_mode="r", allow_pickle=False)
+            with np.load(pack / PACK_GROUPS, allow_pickle=False) as groups:
+                of_row, first = groups["of_row"], groups["first"]
+            rows = sum(entry.segments for entry in manifest.documents.values())
+            if matrix.dtype != np.float32 or matrix.ndim != 2 or len(matrix) != rows or len(of_row) != rows:
+                return None
+            if rows and (matrix.shape[1] != manifest.dimension or of_row.max() >= len(first)):
+                return None
+            # A writer replacing the pack meanwhile removes the stamp first: read it again.
+            if json.loads((pack / PACK_STAMP).read_text(encoding="utf-8")).get("digest") != digest:
+                return None
+            return matrix, DistinctRows.from_rows(matrix, of_row, first)
+        except _DAMAGED:
+            return None
+
+    def _write_pack(self, shards: Sequence[Shard], digest: str) -> tuple[NDArray[np.float32], DistinctRows]:
+        matrix = _stack(sorted(shards, key=lambda s: s.doc_id), self._dimension(shards))
+        distinct = DistinctRows.of(matrix)
+        pack = self.directory / PACK_DIRNAME
+        # The stamp goes last: a reader takes the pack only once it names these vectors.
+        with contextlib.suppress(FileNotFoundError):
+            (pack / PACK_STAMP).unlink()
+        with _temporary_beside(pack / PACK_VECTORS) as temp, temp.open("wb") as handle:
+            np.save(handle, matrix, allow_pickle=False)
+        with _temporary_beside(pack / PACK_GROUPS) as temp, temp.open("wb") as handle:
+            np.savez(handle, of_row=distinct.of_row, first=distinct.first_rows())
+        payload = {"digest": digest, "rows": len(matrix), "distinct": len(distinct.vectors)}
+        atomic_write_text(pack / PACK_STAMP, json.dumps(payload) + "\n", overwrite=True)
+        return matrix, distinct
+
+
+def content_digest(manifest: Manifest) -> str:
+    """What the stacked vectors depend on: the model, and each document's content and segment
+    count in id order. File times are not in it: touching a file rebuilds nothing."""
+    digest = hashlib.sha256(manifest.model_key.encode())
+    for doc_id in sorted(manifest.documents):
+        entry = manifest.documents[doc_id]
+        digest.update(f"\0{doc_id}\0{entry.content_hash}\0{entry.segments}".encode())
+    return digest.hexdigest()
+
+
 class _Loaded:
-    """An index as loaded for searching, and the manifest state it was loaded at."""
+    """An index as loaded for searching, and the manifest state it was loaded at. Shards are
+    read on demand: a hit's own, or all of them for `similar`."""
 
-    state: tuple[int, int, int] | None
-    shards: list[Shard]
-    rows: list[tuple[Shard, IndexedSegment]]
-    matrix: NDArray[np.float32]  # the shards' vectors stacked, in `rows` order
-    searcher: VectorSearch
-    _kinds: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
+    def __init__(
+        self,
+        state: tuple[int, int, int] | None,
+        manifest: Manifest,
+        matrix: NDArray[np.float32],
+        searcher: VectorSearch,
+        index: CorpusIndex,
+        preloaded: dict[str, Shard],
+    ) -> None:
+        self.state = state
+        self.manifest = manifest
+        self.matrix = matrix  # every row's vector, documents in id order (memory-mapped)
+        self.searcher = searcher
+        self.doc_ids = sorted(manifest.documents)
+        counts = [manifest.documents[d].segments for d in self.doc_ids]
+        self.starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self._index = index
+        self._shards = dict(preloaded)
+        self._kinds: dict[str, NDArray[np.bool_]] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.matrix)
+
+    def shard(self, doc_id: str) -> Shard:
+        if doc_id not in self._shards:
+            try:
+                shard = self._index.read_shard(doc_id)
+            except _DAMAGED as exc:
+                raise CorpusIndexError(
+                    f"a shard in {self._index.directory} is damaged ({_reason(exc)})"
+                ) from exc
+            if len(shard.segments) != self.manifest.documents[doc_id].segments:
+                raise CorpusIndexError(f"the shard of {doc_id!r} in {self._index.directory} is out of date")
+            self._shards[doc_id] = shard
+        return self._shards[doc_id]
+
+    @property
+    def shards(self) -> list[Shard]:
+        return [self.shard(doc_id) for doc_id in self.doc_ids]
+
+    def row(self, row: int) -> tuple[Shard, IndexedSegment]:
+        position = int(np.searchsorted(self.starts, row, side="right")) - 1
+        shard = self.shard(self.doc_ids[position])
+        return shard, shard.segments[row - int(self.starts[position])]
 
     def allowed(self, kind: str) -> NDArray[np.bool_]:
         if kind not in self._kinds:
-            self._kinds[kind] = np.array([shard.kind == kind for shard, _ in self.rows])
+            counts = np.diff(self.starts)
+            kinds = np.array([self.manifest.documents[d].kind == kind for d in self.doc_ids], dtype=bool)
+            self._kinds[kind] = np.repeat(kinds, counts)
         return self._kinds[kind]
 
 
