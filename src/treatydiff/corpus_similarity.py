@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import json
 import os
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import numpy as np
@@ -57,6 +58,7 @@ __all__ = [
     "date_ranks",
     "document_vectors",
     "rank_neighbours",
+    "ranking_key",
     "render_matrix",
     "similar_documents",
     "similar_results_to_json",
@@ -250,12 +252,18 @@ def rank_neighbours(
 ) -> tuple[DocumentSimilarity, ...]:
     """The `k` best by share, then mean best-match score, then id; with ranking "source", by
     source share first."""
-    by_source = ranking == "source"
+    return tuple(
+        sorted(
+            neighbours, key=lambda n: ranking_key(n.source_share, n.share, n.mean_score, n.doc_id, ranking)
+        )[:k]
+    )
 
-    def key(n: DocumentSimilarity) -> tuple[float, float, float, str]:
-        return (-n.source_share if by_source else 0.0, -n.share, -n.mean_score, n.doc_id)
 
-    return tuple(sorted(neighbours, key=key)[:k])
+def ranking_key(
+    source_share: float, share: float, mean_score: float, doc_id: str, ranking: str
+) -> tuple[float, float, float, str]:
+    """The sort key of `similar`'s order (ascending sorts best first)."""
+    return (-source_share if ranking == "source" else 0.0, -share, -mean_score, doc_id)
 
 
 def date_ranks(dates: Sequence[str]) -> NDArray[np.int64]:
@@ -329,8 +337,15 @@ def cluster_order(
 
 
 def document_vectors(index: CorpusIndex) -> list[DocumentVectors]:
-    """Every indexed document with its stored vectors and word counts."""
-    return [_document_vectors(index, shard) for shard in index.loaded().shards]
+    """Every indexed document with its stored vectors and word counts (made once per state of
+    the index: a process asking `similar` many times reads the shards once)."""
+    loaded = index.loaded()
+    if loaded not in _DOCUMENTS:
+        _DOCUMENTS[loaded] = [_document_vectors(index, shard) for shard in loaded.shards]
+    return _DOCUMENTS[loaded]
+
+
+_DOCUMENTS: weakref.WeakKeyDictionary[Any, list[DocumentVectors]] = weakref.WeakKeyDictionary()
 
 
 def _document_vectors(index: CorpusIndex, shard: Shard) -> DocumentVectors:
@@ -454,25 +469,40 @@ def _scorer(index: CorpusIndex, documents: Sequence[DocumentVectors]) -> _Scorer
 
 def _similarity(
     source: DocumentVectors, other: DocumentVectors, scores: SegmentScores, column: int,
-    threshold: float, source_share: float,
+    threshold: float, share: float, mean: float, source_share: float,
 ) -> DocumentSimilarity:  # fmt: skip
     best, where = scores.best[:, column], scores.where[:, column]
     counted = np.where(scores.reached[:, column], best, -np.inf)
-    mean = float(np.mean(best)) if len(best) else 0.0
     wording = wording_overlap(source.minhashes, other.minhashes, where)
     copied = np.where(wording >= COPIED_WORDING, counted, -np.inf)
     return DocumentSimilarity(
         other.doc_id,
         other.title,
         other.kind,
-        round(word_share(counted, source.words, threshold), 4),
-        round(mean, 4),
+        share,
+        mean,
         top_shared(np.where(where >= 0, best, -np.inf), where, source.segments, other.segments,
                    wording=wording),
-        round(source_share, 4),
+        source_share,
         other.date,
         round(word_share(copied, source.words, threshold), 4),
     )  # fmt: skip
+
+
+def _shares_everywhere(
+    scores: SegmentScores, words: NDArray[np.int64], threshold: float
+) -> NDArray[np.float64]:
+    """`word_share` for every document at once: per column, the words of segments whose known
+    best match there reaches the threshold."""
+    total = int(np.sum(words))
+    if total == 0 or scores.best.size == 0:
+        return np.zeros(scores.best.shape[1])
+    counted = scores.reached & (scores.best >= threshold)
+    return np.asarray(words @ counted, dtype=np.float64) / total
+
+
+def _rounded(values: NDArray[np.float64]) -> list[float]:
+    return [round(float(v), 4) for v in values]
 
 
 def similar_documents(
@@ -509,16 +539,22 @@ def similar_documents(
     scorer = _scorer(index, documents)
     source = documents[position]
     scores = scorer.scores(position)
-    credit = source_shares(scores.best, scores.reached, source.words, scorer.ranks, limit)
-    neighbours = [
-        _similarity(source, documents[other], scores, other, limit, float(credit[other]))
-        for other in range(len(documents))
-        if other != position
-    ]
+    # Rank on the per-document figures first, then build the records of the k best only.
+    credit = _rounded(source_shares(scores.best, scores.reached, source.words, scorer.ranks, limit))
+    shares = _rounded(_shares_everywhere(scores, source.words, limit))
+    count = len(source.segments)
+    means = _rounded(scores.best.mean(axis=0) if count else np.zeros(len(documents)))
+    others = sorted(
+        (other for other in range(len(documents)) if other != position),
+        key=lambda o: ranking_key(credit[o], shares[o], means[o], documents[o].doc_id, ranking),
+    )
+    neighbours = tuple(
+        _similarity(source, documents[o], scores, o, limit, shares[o], means[o], credit[o])
+        for o in others[:k]
+    )
     return SimilarResults(
-        doc_id, source.title, index.embedder.name, limit, scorer.method, k,
-        rank_neighbours(neighbours, k, ranking), ranking, source.date,
-    )  # fmt: skip
+        doc_id, source.title, index.embedder.name, limit, scorer.method, k, neighbours, ranking, source.date
+    )
 
 
 def similarity_matrix(
