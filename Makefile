@@ -51,9 +51,9 @@ bench-speed: $(STAMP)
 bench-backends: $(STAMP)
 	$(BIN)/python benchmarks/backends.py
 
-# Long: 1,000 compiled redrafts, ~450,000 segments to index (docs/scale.md, "Benchmark").
+# Long (about 45 min here): 1,000 compiled redrafts, 453,876 segments to index (docs/scale.md, "Benchmark").
 bench-scale: $(STAMP)
-	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/scale.py --model onnx
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -84,7 +84,8 @@ TARGET_RECALL = 0.95
 TARGET_SOURCE_TOP3 = 0.95
 K = 10
 SIMILAR_K = 3
-END_TO_END_QUERIES = 20  # `search` reloads every shard per call: a subset is enough
+END_TO_END_QUERIES = 20
+PAIR_SAMPLE = 5  # candidate pairs aligned in full, to time the fine step
 MIN_ARTICLES = 5  # a text with fewer is not redrafted (it stays in the corpus)
 RATE_SAMPLE = 64  # texts embedded (no cache) to measure the rate before the build
 CLI_QUERIES = [
@@ -368,12 +369,15 @@ def work_similar(params: dict[str, Any]) -> dict[str, Any]:
         ids = sorted(random.Random(f"similar:{params['seed']}").sample(ids, params["sample"]))
     any_hit = primary_hit = all_hit = 0
     times, methods, misses = [], set(), []
+    first_hits: list[tuple[str, str]] = []  # (redraft, its first-ranked document)
     for n, doc_id in enumerate(ids, start=1):
         began = time.perf_counter()
         results = similar_documents(index, doc_id, k=SIMILAR_K)
         times.append(time.perf_counter() - began)
         methods.add(results.method)
         top = [neighbour.doc_id for neighbour in results.neighbours]
+        if top and len(first_hits) < PAIR_SAMPLE:
+            first_hits.append((doc_id, top[0]))
         sources = known[doc_id]
         any_hit += any(s in top for s in sources)
         primary_hit += sources[0] in top
@@ -388,8 +392,10 @@ def work_similar(params: dict[str, Any]) -> dict[str, Any]:
             )
     memory = _memory()
     tracemalloc.stop()
+    pair_seconds = _fine_alignment_seconds(index, first_hits, params)
     count = max(1, len(ids))
     return {
+        "pair_alignment_seconds": {"median": median(pair_seconds), "pairs": len(pair_seconds)},
         "documents": len(ids),
         "methods": sorted(methods),
         "any_source_top3": any_hit / count,
@@ -421,6 +427,26 @@ def cli_search(params: dict[str, Any]) -> dict[str, Any]:
         if done.returncode != 0 or json.loads(done.stdout)["method"] != "approximate":
             raise RuntimeError(f"treatydiff search failed: {done.stderr.strip()[-300:]}")
     return {"queries": len(queries), "seconds": {"median": median(times), "max": max(times)}}
+
+
+def _fine_alignment_seconds(index: Any, pairs: list[tuple[str, str]], params: dict[str, Any]) -> list[float]:
+    """What one candidate pair costs to align in full (`compare` at its default level, the
+    embedding cache the build filled): the step candidate retrieval saves on all other pairs."""
+    from treatydiff.compare import CompareOptions, compare_documents
+    from treatydiff.documents import load_document
+    from treatydiff.embeddings import EmbeddingCache
+
+    cache = EmbeddingCache(Path(params["cache"]))
+    seconds = []
+    try:
+        for doc_id, other in pairs:
+            a, b = (load_document(index.corpus.path_for(i)) for i in (doc_id, other))
+            began = time.perf_counter()
+            compare_documents(a, b, index.embedder, CompareOptions(), cache=cache)
+            seconds.append(time.perf_counter() - began)
+    finally:
+        cache.close()
+    return seconds
 
 
 WORKERS = {"build": work_build, "search": work_search, "similar": work_similar}
@@ -486,6 +512,8 @@ def table(
         ("`similar`: every known source in the top 3", f"{similar['all_sources_top3']:.1%}", "", ""),
         (f"`similar` per call, median ({', '.join(similar['methods'])})",
          f"{similar['seconds'].get('median', 0):.2f} s", "", ""),
+        ("full alignment of one candidate pair (`compare`, median)",
+         f"{similar['pair_alignment_seconds']['median']:.1f} s", "", ""),
         ("peak memory, similar (tracemalloc / maxrss)",
          f"{similar['tracemalloc_peak_mb']:.0f} / {similar['maxrss_mb']:.0f} MB", "", ""),
     ]  # fmt: skip
@@ -511,12 +539,6 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--estimate-only", action="store_true", help="generate and count; embed nothing")
-    parser.add_argument(
-        "--full-distinct-texts",
-        type=int,
-        default=0,
-        help="distinct texts of a full run (from --estimate-only)",
-    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
     if not SOURCES.is_dir():
@@ -560,29 +582,27 @@ def main() -> int:
         search = run_worker("search", {**common, "queries": args.queries}, workdir)
         similar = run_worker(
             "similar",
-            {**common, "known_sources": corpus["known_sources"], "sample": args.similar_sample},
+            {
+                **common,
+                "known_sources": corpus["known_sources"],
+                "sample": args.similar_sample,
+                "cache": str(workdir / "cache"),
+            },
             workdir,
         )
         cli = cli_search(common)
         text = table(corpus, build, search, similar, cli)
-        # What a full run costs: embedding (distinct texts at the sampled rate) plus a per-segment
-        # cost (segmenting, MinHash, writing) taken from this run. Distinct texts grow less than
-        # linearly (redrafts of the same treaty share most paragraphs): `--estimate-only` counts them.
-        per_segment = max(0.0, build["seconds"] - corpus["distinct_texts"] / build["rate_texts_per_second"])
-        per_segment /= max(1, build["segments"])
-        full_segments = (corpus["segments"] - corpus["reference_segments"]) / max(1, corpus["redrafts"])
-        full_segments = full_segments * TARGET_DOCUMENTS + corpus["reference_segments"]
-        full_texts = args.full_distinct_texts or corpus["distinct_texts"] / max(1, corpus["redrafts"]) * 1000
-        full_minutes = (full_texts / build["rate_texts_per_second"] + full_segments * per_segment) / 60
-        similar_hours = similar["seconds"].get("median", 0) * TARGET_DOCUMENTS / 3600
+        documents = corpus["documents"]
+        pair = similar["pair_alignment_seconds"]["median"]
+        similar_all = similar["seconds"].get("median", 0) * documents
+        all_pairs = documents * (documents - 1) / 2 * pair
+        candidates = similar_all + documents * SIMILAR_K * pair
         note = (
             f"\n\nModel {build['model']}; exact limit forced to {exact_limit:,} segments. "
-            f"Estimate for {TARGET_DOCUMENTS:,} redrafts from this run: ~{full_segments:,.0f} segments, "
-            f"{full_texts:,.0f} distinct texts "
-            f"({'from --full-distinct-texts' if args.full_distinct_texts else 'linear: an upper bound'}), "
-            f"build ~{full_minutes:.0f} min ({build['rate_texts_per_second']:.0f} texts/s embedding, "
-            f"{per_segment * 1000:.1f} ms per segment besides); `similar` for every redraft at least "
-            f"{similar_hours:.1f} h (this run's per-call time; it grows with the corpus)."
+            f"Corpus-wide reuse map, from this run's figures: aligning every pair in full would take "
+            f"{documents:,} × {documents - 1:,} / 2 pairs × {pair:.1f} s ≈ {all_pairs / 86400:,.1f} days; "
+            f"`similar` for every document ({similar_all / 60:,.0f} min) and then a full alignment of "
+            f"its {SIMILAR_K} candidates only ({documents * SIMILAR_K:,} pairs) ≈ {candidates / 3600:,.1f} h."
         )
         print(text + note)
         args.out.mkdir(parents=True, exist_ok=True)
@@ -596,12 +616,7 @@ def main() -> int:
             "search": search,
             "similar": similar,
             "cli_search": cli,
-            "full_run_estimate": {
-                "segments": full_segments,
-                "distinct_texts": full_texts,
-                "build_minutes": full_minutes,
-                "similar_hours_at_least": similar_hours,
-            },
+            "reuse_map_seconds": {"all_pairs_aligned": all_pairs, "candidates_only": candidates},
         }
         (args.out / "scale.json").write_text(json.dumps(detail, indent=1), encoding="utf-8")
     finally:
