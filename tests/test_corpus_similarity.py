@@ -266,6 +266,12 @@ def test_the_sources_rank_above_a_sibling_that_holds_more_of_the_text(
     # The draft copies treaty B's two articles word for word: all of its share there is copied.
     assert second.doc_id == "treaty-b" and second.copied == second.share > 0
     assert [s.wording for s in second.shared[:2]] == [1.0, 1.0] and second.shared[2].wording < 0.5
+    # Without dates the treaty and the compilation holding the same paragraphs split their credit.
+    undated = {n.doc_id: n for n in similar_documents(index, "draft", k=3, dates=False).neighbours}
+    assert undated["treaty-a"].source_share == pytest.approx(first.source_share / 2, abs=0.01)
+    assert undated["sibling"].source_share == pytest.approx(
+        first.source_share / 2 + second.source_share / 2, abs=0.01
+    )
     by_share = similar_documents(index, "draft", k=3, ranking="share")
     assert [n.doc_id for n in by_share.neighbours][0] == "sibling" and by_share.ranking == "share"
     with pytest.raises(InputError, match="unknown ranking"):

@@ -512,6 +512,7 @@ def similar_documents(
     k: int = 10,
     threshold: float | None = None,
     ranking: str = "source",
+    dates: bool = True,
 ) -> SimilarResults:
     """The `k` documents where `doc_id`'s text comes from, or has a close counterpart.
 
@@ -522,6 +523,8 @@ def similar_documents(
         threshold: the least best-match cosine of a counterpart [default: the model's].
         ranking: "source" ranks by source share (the words whose closest counterpart appears
             first in that document), then share; "share" by share alone.
+        dates: credit each paragraph to the earliest of its equally close counterparts; False
+            splits it among them all, as for an undated corpus.
 
     Returns:
         The neighbours with both shares, the mean best-match score and the best shared pairs.
@@ -540,7 +543,8 @@ def similar_documents(
     source = documents[position]
     scores = scorer.scores(position)
     # Rank on the per-document figures first, then build the records of the k best only.
-    credit = _rounded(source_shares(scores.best, scores.reached, source.words, scorer.ranks, limit))
+    ranks = scorer.ranks if dates else np.zeros_like(scorer.ranks)
+    credit = _rounded(source_shares(scores.best, scores.reached, source.words, ranks, limit))
     shares = _rounded(_shares_everywhere(scores, source.words, limit))
     count = len(source.segments)
     means = _rounded(scores.best.mean(axis=0) if count else np.zeros(len(documents)))
