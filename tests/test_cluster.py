@@ -75,7 +75,7 @@ def assert_same_index(one: CorpusIndex, other: CorpusIndex, *, exact: bool = Tru
         json.loads(index.manifest_path.read_text(encoding="utf-8")) for index in (one, other)
     )
     for entry in [*manifest["documents"].values(), *other_manifest["documents"].values()]:
-        assert entry.pop("file_size") > 0 and entry.pop("file_mtime_ns") > 0
+        entry.pop("file_size"), entry.pop("file_mtime_ns")
     assert manifest == other_manifest
     assert sorted(manifest["documents"]) == sorted(SOURCES)
     for doc_id in manifest["documents"]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,9 @@ def test_changing_one_document_re_embeds_only_it(corpus: Corpus, fake: FakeEmbed
 def test_the_freshness_check_reads_only_files_that_changed_on_disk(
     corpus: Corpus, fake: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path in corpus.document_paths():  # older than a racy stamp
+        os.utime(path, ns=(an_hour_ago, an_hour_ago))
     index = CorpusIndex(corpus, fake)
     index.update()
     real_read = Corpus.read_entry
@@ -147,6 +151,10 @@ def test_the_freshness_check_reads_only_files_that_changed_on_disk(
     assert index.stale_documents() == ["widgets"]
     manifest = index.read_manifest()
     assert manifest is not None and all(e.file_size > 0 for e in manifest.documents.values())
+    # A file changed just now gets no stamp: an edit in the same clock tick would keep it.
+    index.update()
+    fresh = index.read_manifest()
+    assert fresh is not None and fresh.documents["widgets"].file_size == -1
 
 
 def test_searches_load_the_vectors_once_per_state_of_the_index(
@@ -165,6 +173,17 @@ def test_searches_load_the_vectors_once_per_state_of_the_index(
     index.update()
     assert all(hit.doc_id != "news-piece" for hit in index.search("widgets", k=50).hits)
     assert len(loads) == 3  # the update checks the pack, the next search loads it once
+
+
+def test_rebuild_writes_a_new_pack_and_graph(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake, exact_limit=5)
+    index.update()
+    files = [index.directory / "pack" / "vectors.npy", index.directory / "ann.usearch"]
+    before = [path.stat().st_mtime_ns for path in files]
+    index.update()  # nothing changed: both kept
+    assert [path.stat().st_mtime_ns for path in files] == before
+    index.update(rebuild=True)
+    assert all(after != old for after, old in zip((p.stat().st_mtime_ns for p in files), before, strict=True))
 
 
 def test_a_search_reads_the_vectors_from_the_pack_and_only_its_hits_shards(

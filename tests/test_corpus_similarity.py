@@ -178,6 +178,14 @@ def test_each_segment_is_credited_to_the_earliest_of_its_closest_counterparts() 
     )
     reached[0, 1] = False
     assert source_shares(best[:1], reached[:1], words[:1], ranks, 0.8)[2] == pytest.approx(1.0)
+    # A close second below the threshold is no witness, however early: the credit can't exceed the share.
+    close = np.array([[0.0, 0.797, 0.805, 0.1]])
+    assert source_shares(close, np.array([[False, True, True, True]]), words[:1], ranks, 0.8).tolist() == [
+        0.0,
+        0.0,
+        1.0,
+        0.0,
+    ]
 
 
 def test_the_counterpart_threshold_follows_a_calibrated_link_threshold(fake: FakeEmbedder) -> None:
@@ -276,6 +284,21 @@ def test_the_sources_rank_above_a_sibling_that_holds_more_of_the_text(
     assert [n.doc_id for n in by_share.neighbours][0] == "sibling" and by_share.ranking == "share"
     with pytest.raises(InputError, match="unknown ranking"):
         similar_documents(index, "draft", ranking="newest")
+    # Both paths name the same counterpart rows: the first of equally good ones.
+    exact = similar_documents(CorpusIndex(drafts, fake), "draft", k=3)
+    assert [n.shared for n in exact.neighbours] == [n.shared for n in by_source.neighbours]
+
+
+def test_a_one_paragraph_document_on_the_approximate_path(
+    drafts: Corpus, fake: FakeEmbedder, tmp_path: Path
+) -> None:
+    drafts.add(
+        convert_path(_treaty_file(tmp_path, "n", "Note", "2026-01-01", "draft", TREATY_B[:1])), doc_id="note"
+    )
+    index = CorpusIndex(drafts, fake, exact_limit=5)
+    index.update()
+    results = similar_documents(index, "note", k=2)
+    assert results.method == "approximate" and results.neighbours[0].doc_id == "treaty-b"
 
 
 def test_the_approximate_path_agrees_with_the_exact_one(with_copy: Corpus, fake: FakeEmbedder) -> None:

@@ -55,6 +55,7 @@ EXCERPT_CHARS = 240
 SEARCH_EXPANSION = 128
 # The search pack: every row's vector in one file (memory-mapped by a search), their grouping
 # by distinct vector, and the manifest content it was built from.
+RACY_NS = 2_000_000_000  # a file modified this recently (ns) is re-hashed at the next check
 PACK_DIRNAME = "pack"
 PACK_VECTORS = "vectors.npy"
 PACK_GROUPS = "groups.npz"
@@ -343,7 +344,9 @@ class ApproximateSearch(VectorSearch):
         matches = self.ann.search(queries, count)
         keys = np.asarray(matches.keys, dtype=np.int64).reshape(len(queries), -1)
         distances = np.asarray(matches.distances, dtype=np.float64).reshape(len(queries), -1)
-        counts = np.asarray(matches.counts).reshape(len(queries))
+        # usearch answers a batch of one with a single `Matches`, which has no `counts`.
+        found = getattr(matches, "counts", None)
+        counts = np.asarray([len(matches.keys)] if found is None else found).reshape(len(queries))
         valid = np.arange(keys.shape[1])[None, :] < counts[:, None]
         return np.where(valid, keys, -1), np.where(valid, 1.0 - distances, -np.inf)
 
@@ -530,10 +533,9 @@ class CorpusIndex:
             entry = known.get(doc_id)
             if entry is None:
                 changed.append(doc_id)
-            elif _file_stamp(path) != (entry.file_size, entry.file_mtime_ns) and (
-                _hash_of(self.corpus.read_entry(path)) != entry.content_hash
-            ):
-                changed.append(doc_id)
+            elif not _stamp_matches(path, entry):
+                if _hash_of(self.corpus.read_entry(path)) != entry.content_hash:
+                    changed.append(doc_id)
         gone = [i for i in known if i not in current]
         return sorted(changed + gone)
 
@@ -558,7 +560,11 @@ class CorpusIndex:
             assert manifest is not None  # just written
             # The search pack and the HNSW index now, so that a search does not build them.
             digest = content_digest(manifest)
-            matrix, distinct = self._read_pack(manifest, digest) or self._write_pack(shards, digest)
+            renewed = rebuild or bool(update.indexed)  # new vectors: never trust the old pack
+            pack = None if renewed else self._read_pack(manifest, digest)
+            matrix, distinct = pack or self._write_pack(shards, digest)
+            if renewed:
+                (self.directory / "ann.json").unlink(missing_ok=True)
             if len(matrix) >= self.exact_limit:
                 choose_search(
                     matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
@@ -755,17 +761,31 @@ class CorpusIndex:
             raise CorpusIndexError(f"no index in {self.directory}: run `treatydiff index`")
         digest = content_digest(manifest)
         preloaded: dict[str, Shard] = {}
+        ann_path = self.directory / "ann.usearch"
         pack = self._read_pack(manifest, digest)
-        if pack is None:
-            shards = self.load_shards()
-            preloaded = {shard.doc_id: shard for shard in shards}
-            pack = self._write_pack(shards, digest)
-        matrix, distinct = pack
-        searcher = choose_search(
-            matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
-            fingerprint=digest, distinct=distinct,
-        )  # fmt: skip
-        self._loaded = _Loaded(state, manifest, matrix, searcher, self, preloaded)
+        if pack is None or (len(pack[0]) >= self.exact_limit and not _ann_matches(ann_path, digest)):
+            # Something to write: under the lock, as `update` writes, and from the shards as they
+            # are then (an update may have finished meanwhile).
+            try:
+                with self.locked():
+                    manifest = self.read_manifest() or manifest
+                    digest = content_digest(manifest)
+                    pack = self._read_pack(manifest, digest)
+                    if pack is None:
+                        shards = self.load_shards()
+                        preloaded = {shard.doc_id: shard for shard in shards}
+                        pack = self._write_pack(shards, digest)
+                    searcher = choose_search(
+                        pack[0], exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest,
+                        distinct=pack[1],
+                    )  # fmt: skip
+            except OSError as exc:
+                raise CorpusIndexError(f"can't write the search pack in {self.directory}: {exc}") from exc
+        else:
+            searcher = choose_search(
+                pack[0], exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest, distinct=pack[1]
+            )
+        self._loaded = _Loaded(state, manifest, pack[0], searcher, self, preloaded)
         return self._loaded
 
     def loaded(self) -> _Loaded:
@@ -794,7 +814,7 @@ class CorpusIndex:
             if json.loads((pack / PACK_STAMP).read_text(encoding="utf-8")).get("digest") != digest:
                 return None
             return matrix, DistinctRows.from_rows(matrix, of_row, first)
-        except _DAMAGED:
+        except (*_DAMAGED, IndexError):
             return None
 
     def _write_pack(self, shards: Sequence[Shard], digest: str) -> tuple[NDArray[np.float32], DistinctRows]:
@@ -859,9 +879,11 @@ class _Loaded:
                 raise CorpusIndexError(
                     f"a shard in {self._index.directory} is damaged ({_reason(exc)})"
                 ) from exc
-            if len(shard.segments) != self.manifest.documents[doc_id].segments:
-                raise CorpusIndexError(f"the shard of {doc_id!r} in {self._index.directory} is out of date")
             self._shards[doc_id] = shard
+        shard = self._shards[doc_id]
+        entry = self.manifest.documents[doc_id]
+        if len(shard.segments) != entry.segments or shard.content_hash != entry.content_hash:
+            raise CorpusIndexError(f"the shard of {doc_id!r} in {self._index.directory} is out of date")
         return self._shards[doc_id]
 
     @property
@@ -946,11 +968,35 @@ def _stack(shards: Sequence[Shard], dimension: int) -> NDArray[np.float32]:
 
 
 def _file_stamp(path: Path) -> tuple[int, int]:
+    """A file's size and modification time, or (-1, -1) when unknown or too recent to trust: an
+    edit within the clock's resolution after this stamp could keep both (git's "racily clean")."""
     try:
         stat = path.stat()
     except OSError:
         return (-1, -1)
+    if time.time_ns() - stat.st_mtime_ns < RACY_NS:
+        return (-1, -1)
     return (stat.st_size, stat.st_mtime_ns)
+
+
+def _stamp_matches(path: Path, entry: ManifestEntry) -> bool:
+    """Whether the file is, by size and time, the one indexed (never when it had no stamp)."""
+    if entry.file_size < 0:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns) == (entry.file_size, entry.file_mtime_ns)
+
+
+def _ann_matches(ann_path: Path, digest: str) -> bool:
+    try:
+        return bool(
+            json.loads(ann_path.with_suffix(".json").read_text(encoding="utf-8"))["fingerprint"] == digest
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _hash_of(entry: CorpusEntry) -> str:

@@ -225,8 +225,9 @@ def top_shared(
     n: int = TOP_SHARED,
     wording: NDArray[np.float64] | None = None,
 ) -> tuple[SharedProvision, ...]:
-    """The `n` source segments with the best matches, best first (ties: document order)."""
-    order = np.argsort(-best, kind="stable")
+    """The `n` source segments with the best matches, best first (ties at the 4 decimals shown:
+    document order, so exact and approximate scores, equal but for the last bits, agree)."""
+    order = np.argsort(-np.round(best, 4), kind="stable")
     shared: list[SharedProvision] = []
     for row in order:
         if len(shared) == n or index[row] < 0:
@@ -284,9 +285,9 @@ def source_shares(
     """Per document, the share of the source's words credited to it as their first witness.
 
     `best[s, d]` is segment s's best-match score in document d, `reached[s, d]` whether it is
-    known (the source's own column must be False). A segment whose best match anywhere reaches
-    the threshold is credited to the documents within `tie` of that best, the earliest-ranked
-    of them, split equally when several share the earliest rank.
+    known (the source's own column must be False). A segment is credited to the documents whose
+    best match reaches the threshold and is within `tie` of the best anywhere: the
+    earliest-ranked of them, split equally when several share the earliest rank.
     """
     total = int(np.sum(words))
     result = np.zeros(best.shape[1] if best.ndim == 2 else 0)
@@ -294,7 +295,7 @@ def source_shares(
         return result
     known = np.where(reached, best, -np.inf)
     top = known.max(axis=1)
-    tied = reached & (known >= (top - tie)[:, None]) & (top >= threshold)[:, None]
+    tied = reached & (known >= (top - tie)[:, None]) & (known >= threshold)
     first = np.where(tied, ranks[None, :], np.iinfo(np.int64).max).min(axis=1)
     credited = tied & (ranks[None, :] == first[:, None])
     per_segment = words / total / np.maximum(1, credited.sum(axis=1))
@@ -355,12 +356,7 @@ def _document_vectors(index: CorpusIndex, shard: Shard) -> DocumentVectors:
             body = index.corpus.get(shard.doc_id).body
         except CorpusError:
             body = ""
-        words = [
-            len(body[s.start : s.end].split())
-            if 0 <= s.start < s.end <= len(body)
-            else len(s.excerpt.split())
-            for s in shard.segments
-        ]
+        words = [_words_in(body, s) for s in shard.segments]
     vectors = shard.vectors if len(shard.segments) else np.zeros((0, 0), dtype=np.float32)
     return DocumentVectors(
         shard.doc_id, shard.title, shard.kind, shard.date, shard.segments, vectors,
@@ -441,7 +437,11 @@ class _Scorer:
         segment, score, owner = np.repeat(segment, counts), np.repeat(score, counts), self.owner[rows]
         np.maximum.at(best, (segment, owner), score)
         hit = score >= best[segment, owner]
-        where[segment[hit], owner[hit]] = rows[hit] - self.start[owner[hit]]
+        # Among equally good rows the first, as exact search's argmax picks it.
+        first = np.full(shape, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, (segment[hit], owner[hit]), rows[hit])
+        matched = first != np.iinfo(np.int64).max
+        where[matched] = first[matched] - self.start[np.nonzero(matched)[1]]
         reached = np.isfinite(best)
         reached[:, source] = False
         # A document absent from a segment's candidates scores at most the lowest candidate.
