@@ -19,6 +19,7 @@ from treatydiff.corpus import Corpus
 from treatydiff.corpus_index import (
     ApproximateSearch,
     CorpusIndex,
+    CorpusIndexError,
     DistinctRows,
     ExactSearch,
     choose_search,
@@ -197,8 +198,11 @@ def test_a_search_reads_the_vectors_from_the_pack_and_only_its_hits_shards(
         CorpusIndex, "read_shard", lambda self, doc_id: read.append(doc_id) or real_read(self, doc_id)
     )
     results = index.search(INTERCEPTION_QUERY, k=2, kind="treaty")
-    assert sorted(set(read)) == sorted({hit.doc_id for hit in results.hits}) and len(read) <= 2
+    assert read == [] and len(results.hits) == 2  # the hits come from the pack's row file
     assert isinstance(index.loaded().matrix, np.memmap)
+    exact = CorpusIndex(corpus, fake)
+    exact._searchable()
+    assert [exact.loaded().row(r).segment for r in range(3)] == list(real_read(exact, "draft").segments[:3])
     # A pack that no longer matches the manifest is rebuilt from the shards, not trusted.
     stamp = index.directory / "pack" / "pack.json"
     stamp.write_text(
@@ -206,6 +210,12 @@ def test_a_search_reads_the_vectors_from_the_pack_and_only_its_hits_shards(
     )
     again = CorpusIndex(corpus, fake).search(INTERCEPTION_QUERY, k=2, kind="treaty")
     assert again.hits == results.hits and len(set(read)) == len(corpus.entries())
+    # A row file that no longer matches is an index error, not a wrong hit.
+    rows = index.directory / "pack" / "rows.jsonl"
+    rows.write_bytes(rows.read_bytes().replace(b'"draft"', b'"dra-t"'))
+    with pytest.raises(CorpusIndexError, match="out of date"):
+        CorpusIndex(corpus, fake).search(INTERCEPTION_QUERY, k=50)
+    assert CorpusIndex(corpus, fake).search(INTERCEPTION_QUERY, k=2, kind="treaty").hits == results.hits
 
 
 def test_remove_drops_the_shard(corpus: Corpus, fake: FakeEmbedder) -> None:
@@ -518,13 +528,23 @@ def test_cli_errors_are_one_line(
     assert len(lines) == 1 and lines[0].startswith("error:") and fragment in lines[0], result.stderr
 
 
-def test_search_rebuilds_a_shard_damaged_since_the_last_update(corpus: Corpus, fake: FakeEmbedder) -> None:
+def test_a_shard_damaged_since_the_last_update_does_not_stop_search_and_index_mends_it(
+    corpus: Corpus, fake: FakeEmbedder
+) -> None:
     CorpusIndex(corpus, fake).update()
     CorpusIndex(corpus, fake).shard_path("draft").write_bytes(b"garbage")
-    result = runner.invoke(app, ["search", INTERCEPTION_QUERY, "-k", "1", "--corpus", str(corpus.directory)])
-    assert result.exit_code == 0, result.output
-    assert "damaged" in result.stderr and "Traceback" not in result.output
+    options = ["--corpus", str(corpus.directory)]
+    result = runner.invoke(app, ["search", INTERCEPTION_QUERY, "-k", "1", *options])
+    assert result.exit_code == 0, result.output  # the search pack holds what search needs
     assert result.stdout.splitlines()[1].split()[2] == "draft"
+    mended = runner.invoke(app, ["index", *options])
+    assert mended.exit_code == 0 and "damaged" in mended.stderr and "Traceback" not in mended.output
+    assert CorpusIndex(corpus, fake).read_shard("draft").segments
+    # The pack damaged too: the search says so on one line, rebuilds it and answers.
+    (CorpusIndex(corpus, fake).directory / "pack" / "rows.jsonl").write_bytes(b"garbage")
+    again = runner.invoke(app, ["search", INTERCEPTION_QUERY, "-k", "1", *options])
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[1].split()[2] == "draft" and "Traceback" not in again.output
 
 
 def test_a_model_whose_vectors_are_fitted_per_run_is_refused(tmp_path: Path) -> None:

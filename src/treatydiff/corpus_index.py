@@ -26,7 +26,7 @@ import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -60,6 +60,7 @@ PACK_DIRNAME = "pack"
 PACK_VECTORS = "vectors.npy"
 PACK_GROUPS = "groups.npz"
 PACK_STAMP = "pack.json"
+PACK_ROWS = "rows.jsonl"  # one JSON line per row: its document and segment, read by byte offset
 _WORD = re.compile(r"\w+")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 # What reading a truncated, overwritten or hand-edited shard or manifest raises.
@@ -562,13 +563,13 @@ class CorpusIndex:
             digest = content_digest(manifest)
             renewed = rebuild or bool(update.indexed)  # new vectors: never trust the old pack
             pack = None if renewed else self._read_pack(manifest, digest)
-            matrix, distinct = pack or self._write_pack(shards, digest)
+            pack = pack or self._write_pack(shards, digest)
             if renewed:
                 (self.directory / "ann.json").unlink(missing_ok=True)
-            if len(matrix) >= self.exact_limit:
+            if len(pack.matrix) >= self.exact_limit:
                 choose_search(
-                    matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
-                    fingerprint=digest, distinct=distinct,
+                    pack.matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
+                    fingerprint=digest, distinct=pack.distinct,
                 )  # fmt: skip
         return IndexUpdate(
             update.indexed, update.reused, update.dropped, update.segments,
@@ -725,13 +726,14 @@ class CorpusIndex:
         vector = self.embedder.embed([query], role="query", cache=cache)[0]
         hits = []
         for rank, (row, score) in enumerate(loaded.searcher.search(vector, k, allowed), start=1):
-            shard, segment = loaded.row(row)
+            record = loaded.row(row)
+            segment = record.segment
             hits.append(
                 SearchHit(
                     rank,
-                    shard.doc_id,
-                    shard.title,
-                    shard.kind,
+                    record.doc_id,
+                    record.title,
+                    record.kind,
                     segment.segment_id,
                     segment.label,
                     round(score, 4),
@@ -763,7 +765,7 @@ class CorpusIndex:
         preloaded: dict[str, Shard] = {}
         ann_path = self.directory / "ann.usearch"
         pack = self._read_pack(manifest, digest)
-        if pack is None or (len(pack[0]) >= self.exact_limit and not _ann_matches(ann_path, digest)):
+        if pack is None or (len(pack.matrix) >= self.exact_limit and not _ann_matches(ann_path, digest)):
             # Something to write: under the lock, as `update` writes, and from the shards as they
             # are then (an update may have finished meanwhile).
             try:
@@ -776,16 +778,17 @@ class CorpusIndex:
                         preloaded = {shard.doc_id: shard for shard in shards}
                         pack = self._write_pack(shards, digest)
                     searcher = choose_search(
-                        pack[0], exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest,
-                        distinct=pack[1],
+                        pack.matrix, exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest,
+                        distinct=pack.distinct,
                     )  # fmt: skip
             except OSError as exc:
                 raise CorpusIndexError(f"can't write the search pack in {self.directory}: {exc}") from exc
         else:
             searcher = choose_search(
-                pack[0], exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest, distinct=pack[1]
-            )
-        self._loaded = _Loaded(state, manifest, pack[0], searcher, self, preloaded)
+                pack.matrix, exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest,
+                distinct=pack.distinct,
+            )  # fmt: skip
+        self._loaded = _Loaded(state, manifest, pack, searcher, self, preloaded)
         return self._loaded
 
     def loaded(self) -> _Loaded:
@@ -795,7 +798,7 @@ class CorpusIndex:
 
     # -- the search pack: every row's vector in one file, and their grouping by distinct vector
 
-    def _read_pack(self, manifest: Manifest, digest: str) -> tuple[NDArray[np.float32], DistinctRows] | None:
+    def _read_pack(self, manifest: Manifest, digest: str) -> _Pack | None:
         """The pack if it matches the manifest's documents; None when missing, stale or damaged."""
         try:
             pack = self.directory / PACK_DIRNAME
@@ -804,33 +807,61 @@ class CorpusIndex:
                 return None
             matrix = np.load(pack / PACK_VECTORS, mmap_mode="r", allow_pickle=False)
             with np.load(pack / PACK_GROUPS, allow_pickle=False) as groups:
-                of_row, first = groups["of_row"], groups["first"]
+                of_row, first, offsets = groups["of_row"], groups["first"], groups["row_offsets"]
             rows = sum(entry.segments for entry in manifest.documents.values())
             if matrix.dtype != np.float32 or matrix.ndim != 2 or len(matrix) != rows or len(of_row) != rows:
                 return None
             if rows and (matrix.shape[1] != manifest.dimension or of_row.max() >= len(first)):
                 return None
+            if len(offsets) != rows + 1 or int(offsets[-1]) != (pack / PACK_ROWS).stat().st_size:
+                return None
             # A writer replacing the pack meanwhile removes the stamp first: read it again.
             if json.loads((pack / PACK_STAMP).read_text(encoding="utf-8")).get("digest") != digest:
                 return None
-            return matrix, DistinctRows.from_rows(matrix, of_row, first)
+            return _Pack(matrix, DistinctRows.from_rows(matrix, of_row, first), offsets.astype(np.int64))
         except (*_DAMAGED, IndexError):
             return None
 
-    def _write_pack(self, shards: Sequence[Shard], digest: str) -> tuple[NDArray[np.float32], DistinctRows]:
-        matrix = _stack(sorted(shards, key=lambda s: s.doc_id), self._dimension(shards))
+    def _write_pack(self, shards: Sequence[Shard], digest: str) -> _Pack:
+        ordered = sorted(shards, key=lambda s: s.doc_id)
+        matrix = _stack(ordered, self._dimension(shards))
         distinct = DistinctRows.of(matrix)
+        lines = [
+            (json.dumps([shard.doc_id, *astuple(segment)], ensure_ascii=False) + "\n").encode("utf-8")
+            for shard in ordered
+            for segment in shard.segments
+        ]
+        offsets = np.concatenate([[0], np.cumsum([len(line) for line in lines])]).astype(np.int64)
         pack = self.directory / PACK_DIRNAME
         # The stamp goes last: a reader takes the pack only once it names these vectors.
         with contextlib.suppress(FileNotFoundError):
             (pack / PACK_STAMP).unlink()
         with _temporary_beside(pack / PACK_VECTORS) as temp, temp.open("wb") as handle:
             np.save(handle, matrix, allow_pickle=False)
+        with _temporary_beside(pack / PACK_ROWS) as temp, temp.open("wb") as handle:
+            handle.writelines(lines)
         with _temporary_beside(pack / PACK_GROUPS) as temp, temp.open("wb") as handle:
-            np.savez(handle, of_row=distinct.of_row, first=distinct.first_rows())
+            np.savez(handle, of_row=distinct.of_row, first=distinct.first_rows(), row_offsets=offsets)
         payload = {"digest": digest, "rows": len(matrix), "distinct": len(distinct.vectors)}
         atomic_write_text(pack / PACK_STAMP, json.dumps(payload) + "\n", overwrite=True)
-        return matrix, distinct
+        return _Pack(matrix, distinct, offsets)
+
+
+@dataclass(frozen=True)
+class _Pack:
+    matrix: NDArray[np.float32]  # every row's vector (memory-mapped when read)
+    distinct: DistinctRows
+    row_offsets: NDArray[np.int64]  # row r's line in rows.jsonl: bytes row_offsets[r] to [r + 1]
+
+
+@dataclass(frozen=True)
+class RowRecord:
+    """What a search hit shows of its row: the document and the segment."""
+
+    doc_id: str
+    title: str
+    kind: str
+    segment: IndexedSegment
 
 
 def content_digest(manifest: Manifest) -> str:
@@ -851,14 +882,15 @@ class _Loaded:
         self,
         state: tuple[int, int, int] | None,
         manifest: Manifest,
-        matrix: NDArray[np.float32],
+        pack: _Pack,
         searcher: VectorSearch,
         index: CorpusIndex,
         preloaded: dict[str, Shard],
     ) -> None:
         self.state = state
         self.manifest = manifest
-        self.matrix = matrix  # every row's vector, documents in id order (memory-mapped)
+        self.matrix = pack.matrix  # every row's vector, documents in id order (memory-mapped)
+        self._row_offsets = pack.row_offsets
         self.searcher = searcher
         self.doc_ids = sorted(manifest.documents)
         counts = [manifest.documents[d].segments for d in self.doc_ids]
@@ -890,10 +922,25 @@ class _Loaded:
     def shards(self) -> list[Shard]:
         return [self.shard(doc_id) for doc_id in self.doc_ids]
 
-    def row(self, row: int) -> tuple[Shard, IndexedSegment]:
+    def row(self, row: int) -> RowRecord:
+        """A row's document and segment, read from the pack's row file (no shard is read)."""
         position = int(np.searchsorted(self.starts, row, side="right")) - 1
-        shard = self.shard(self.doc_ids[position])
-        return shard, shard.segments[row - int(self.starts[position])]
+        doc_id = self.doc_ids[position]
+        entry = self.manifest.documents[doc_id]
+        start, end = int(self._row_offsets[row]), int(self._row_offsets[row + 1])
+        pack = self._index.directory / PACK_DIRNAME
+        try:
+            with (pack / PACK_ROWS).open("rb") as handle:
+                handle.seek(start)
+                stored, *fields = json.loads(handle.read(end - start).decode("utf-8"))
+            segment = IndexedSegment(*fields)
+            problem = "" if stored == doc_id else "out of date"
+        except (*_DAMAGED, UnicodeDecodeError) as exc:
+            problem = f"damaged ({_reason(exc)})"
+        if problem:
+            (pack / PACK_STAMP).unlink(missing_ok=True)  # the next load writes it anew
+            raise CorpusIndexError(f"the search pack in {self._index.directory} is {problem}")
+        return RowRecord(doc_id, entry.title, entry.kind, segment)
 
     def allowed(self, kind: str) -> NDArray[np.bool_]:
         if kind not in self._kinds:
