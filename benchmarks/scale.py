@@ -549,6 +549,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--estimate-only", action="store_true", help="generate and count; embed nothing")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --workdir of a kept run: keep its corpus and index, measure search and similar again",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out")
     args = parser.parse_args()
     if not SOURCES.is_dir():
@@ -559,12 +564,19 @@ def main() -> int:
 
     model = args.model or DEFAULT_SPEC
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="treatydiff-scale-"))
-    if (workdir / "corpus").exists():
-        print(f"error: {workdir / 'corpus'} exists: give a fresh --workdir", file=sys.stderr)
+    if args.reuse and not (workdir / "corpus.json").is_file():
+        print(f"error: {workdir} holds no kept run to reuse (corpus.json)", file=sys.stderr)
+        return 1
+    if (workdir / "corpus").exists() and not args.reuse:
+        print(f"error: {workdir / 'corpus'} exists: give a fresh --workdir, or --reuse it", file=sys.stderr)
         return 1
     try:
-        print(f"generating {args.documents} compiled redrafts in {workdir / 'corpus'}", file=sys.stderr)
-        corpus = build_corpus(workdir / "corpus", args.documents, args.seed, args.segments_per_document)
+        if args.reuse:
+            corpus = json.loads((workdir / "corpus.json").read_text(encoding="utf-8"))
+        else:
+            print(f"generating {args.documents} compiled redrafts in {workdir / 'corpus'}", file=sys.stderr)
+            corpus = build_corpus(workdir / "corpus", args.documents, args.seed, args.segments_per_document)
+            (workdir / "corpus.json").write_text(json.dumps(corpus), encoding="utf-8")
         summary = {k: v for k, v in corpus.items() if k != "known_sources"}
         print(
             f"  {corpus['documents']:,} documents, {corpus['segments']:,} paragraph segments, "
@@ -582,12 +594,15 @@ def main() -> int:
             "exact_limit": exact_limit,
             "seed": args.seed,
         }
-        build = run_worker(
-            "build",
-            {**common, "cache": str(workdir / "cache"), "cluster": args.cluster,
-             "distinct_texts": corpus["distinct_texts"]},
-            workdir,
-        )  # fmt: skip
+        if args.reuse:  # the kept run's build figures
+            build = json.loads((workdir / "build.result.json").read_text(encoding="utf-8"))
+        else:
+            build = run_worker(
+                "build",
+                {**common, "cache": str(workdir / "cache"), "cluster": args.cluster,
+                 "distinct_texts": corpus["distinct_texts"]},
+                workdir,
+            )  # fmt: skip
         print(f"  built in {build['seconds']:.0f} s", file=sys.stderr)
         search = run_worker("search", {**common, "queries": args.queries}, workdir)
         similar = run_worker(
