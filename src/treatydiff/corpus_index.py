@@ -4,8 +4,11 @@ Layout, under the corpus directory::
 
     .index/<model-key>/manifest.json     per document: content hash, kind, segment count, shard
     .index/<model-key>/<doc-id>.npz      one shard per document: vectors, MinHash signatures, segments
+    .index/<model-key>/pack/             the search pack: every row's vector (memory-mapped by a
+                                         search), each row's segment record, the rows grouped by
+                                         distinct vector, and the manifest content it was built from
     .index/<model-key>/ann.usearch       the approximate index (large corpora only) and
-    .index/<model-key>/ann.json          the set of shards it was built from
+    .index/<model-key>/ann.json          the pack it was built from
 
 A shard carries its document's content hash and model key, so a stale, missing or damaged
 shard is detected and rebuilt, and an unchanged one is reused: `add` costs one document's
