@@ -407,6 +407,19 @@ def test_shards_store_one_signature_per_segment(corpus: Corpus, fake: FakeEmbedd
     assert shard.date == document_date(corpus.get("draft").meta)
 
 
+def test_index_files_get_the_mode_a_plain_write_gives(corpus: Corpus, fake: FakeEmbedder) -> None:
+    index = CorpusIndex(corpus, fake, exact_limit=5)
+    index.update()
+    umask = os.umask(0)
+    os.umask(umask)
+    written = [
+        index.shard_path("draft"),
+        index.directory / "pack" / "vectors.npy",
+        index.directory / "ann.usearch",
+    ]
+    assert {path.stat().st_mode & 0o777 for path in written} == {0o666 & ~umask}
+
+
 def test_document_dates_are_read_from_the_front_matter() -> None:
     assert document_date({"date": "2001-11-23"}) == "2001-11-23"
     assert document_date({"date": "2024-12 (adopted)"}) == "2024-12"

@@ -37,7 +37,7 @@ import numpy as np
 
 from treatydiff.corpus import Corpus, CorpusEntry, CorpusError, content_hash, slugify
 from treatydiff.errors import InputError, TreatydiffError
-from treatydiff.fsutil import atomic_write_text
+from treatydiff.fsutil import atomic_write_text, mode_for
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -1067,6 +1067,7 @@ def _temporary_beside(path: Path) -> Iterator[Path]:
     temp = Path(name)
     try:
         yield temp
+        os.chmod(temp, mode_for(path))  # mkstemp makes 0600; give the file a plain write's mode
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

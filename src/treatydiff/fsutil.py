@@ -42,7 +42,7 @@ def atomic_write_text(
         raise OutputError(f"cannot create directory {target.parent}: {_reason(exc)}") from exc
 
     _remove_stale_temporaries(target)
-    mode = _mode_for(target)
+    mode = mode_for(target)
     try:
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
@@ -116,7 +116,7 @@ def _exists_error(target: Path) -> OutputError:
     return OutputError(f"{target} exists; use --force to overwrite")
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
     """Keep an existing file's permissions; a new file gets 0666 less the umask."""
     try:
         return target.stat().st_mode & 0o7777
