@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import fakes
 import treatydiff.cluster
 import treatydiff.pipeline
+from corpus_fixtures import CORPUS_SOURCES
 from fakes import FakeEmbedder
 from treatydiff.backends import make_embedder
 from treatydiff.cli import app
@@ -25,13 +26,7 @@ from treatydiff.corpus_index import CorpusIndex, CorpusIndexError
 from treatydiff.errors import TreatydiffError
 from treatydiff.ingest import convert_path
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = {
-    "draft": FIXTURES / "compare" / "draft-v1.md",
-    "widgets": FIXTURES / "widget-convention.md",
-    "news-piece": FIXTURES / "news" / "piece-1.md",
-    "friendly-widgets": FIXTURES / "declaration.md",
-}
+SOURCES = CORPUS_SOURCES  # id -> fixture file
 # The workers make this embedder: a class is a picklable factory, imported on the worker by name.
 FAKE = EmbedderSource("test:fake-bow", FakeEmbedder)
 runner = CliRunner()

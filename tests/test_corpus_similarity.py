@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from corpus_fixtures import fake_everywhere, fixture_corpus
+from corpus_fixtures import CORPUS_SOURCES, fake_everywhere, fixture_corpus
 from fakes import FakeEmbedder
 from treatydiff.cli import app
 from treatydiff.corpus import Corpus
@@ -34,13 +34,7 @@ from treatydiff.corpus_similarity import (
 from treatydiff.errors import InputError
 from treatydiff.ingest import convert_path
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SOURCES = {
-    "draft": FIXTURES / "compare" / "draft-v1.md",
-    "widgets": FIXTURES / "widget-convention.md",
-    "news-piece": FIXTURES / "news" / "piece-1.md",
-    "friendly-widgets": FIXTURES / "declaration.md",
-}
+SOURCES = CORPUS_SOURCES  # id -> fixture file
 HOSTILE_TITLE = '<script>alert("x")</script> & "quotes"'
 runner = CliRunner()
 
