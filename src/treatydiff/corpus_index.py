@@ -569,11 +569,7 @@ class CorpusIndex:
             pack = pack or self._write_pack(shards, digest)
             if renewed:
                 (self.directory / "ann.json").unlink(missing_ok=True)
-            if len(pack.matrix) >= self.exact_limit:
-                choose_search(
-                    pack.matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
-                    fingerprint=digest, distinct=pack.distinct,
-                )  # fmt: skip
+            self._vector_search(pack, digest)
         return IndexUpdate(
             update.indexed, update.reused, update.dropped, update.segments,
             time.perf_counter() - began, update.warnings,
@@ -780,19 +776,20 @@ class CorpusIndex:
                         shards = self.load_shards()
                         preloaded = {shard.doc_id: shard for shard in shards}
                         pack = self._write_pack(shards, digest)
-                    searcher = choose_search(
-                        pack.matrix, exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest,
-                        distinct=pack.distinct,
-                    )  # fmt: skip
+                    searcher = self._vector_search(pack, digest)
             except OSError as exc:
                 raise CorpusIndexError(f"can't write the search pack in {self.directory}: {exc}") from exc
         else:
-            searcher = choose_search(
-                pack.matrix, exact_limit=self.exact_limit, ann_path=ann_path, fingerprint=digest,
-                distinct=pack.distinct,
-            )  # fmt: skip
+            searcher = self._vector_search(pack, digest)
         self._loaded = _Loaded(state, manifest, pack, searcher, self, preloaded)
         return self._loaded
+
+    def _vector_search(self, pack: _Pack, digest: str) -> VectorSearch:
+        """Exact search over the pack, or its HNSW graph: loaded, or built and saved when stale."""
+        return choose_search(
+            pack.matrix, exact_limit=self.exact_limit, ann_path=self.directory / "ann.usearch",
+            fingerprint=digest, distinct=pack.distinct,
+        )  # fmt: skip
 
     def loaded(self) -> _Loaded:
         """The stacked vectors, the vector search and (on demand) the shards, as `search` uses
