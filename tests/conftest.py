@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus_fixtures import corpus, fake  # noqa: F401  (fixtures of the corpus tests)
 from fakes import FakeEmbedder
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -14,7 +14,7 @@ from treatydiff.ingest import convert_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # Corpus id -> fixture file: a draft treaty, a treaty, a news piece and a declaration.
-CORPUS_SOURCES = {
+FIXTURE_DOCUMENTS = {
     "draft": FIXTURES / "compare" / "draft-v1.md",
     "widgets": FIXTURES / "widget-convention.md",
     "news-piece": FIXTURES / "news" / "piece-1.md",
@@ -24,7 +24,7 @@ CORPUS_SOURCES = {
 
 def fixture_corpus(directory: Path) -> Corpus:
     store = Corpus(directory)
-    for doc_id, path in CORPUS_SOURCES.items():
+    for doc_id, path in FIXTURE_DOCUMENTS.items():
         store.add(convert_path(path), doc_id=doc_id)
     return store
 
@@ -34,3 +34,15 @@ def fake_everywhere(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
     embedder = FakeEmbedder()
     monkeypatch.setattr(treatydiff.pipeline, "make_embedder", lambda spec=None: embedder)
     return embedder
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    """The fixture corpus in a temporary directory."""
+    return fixture_corpus(tmp_path / "corpora")
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
+    """The fake embedder, wired into the CLI too."""
+    return fake_everywhere(monkeypatch)

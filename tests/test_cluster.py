@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import fakes
 import treatydiff.cluster
 import treatydiff.pipeline
-from corpus_fixtures import CORPUS_SOURCES
+from corpus_fixtures import FIXTURE_DOCUMENTS
 from fakes import FakeEmbedder
 from treatydiff.backends import make_embedder
 from treatydiff.cli import app
@@ -26,7 +26,7 @@ from treatydiff.corpus_index import CorpusIndex, CorpusIndexError
 from treatydiff.errors import TreatydiffError
 from treatydiff.ingest import convert_path
 
-SOURCES = CORPUS_SOURCES  # id -> fixture file
+SOURCES = FIXTURE_DOCUMENTS  # id -> fixture file
 # The workers make this embedder: a class is a picklable factory, imported on the worker by name.
 FAKE = EmbedderSource("test:fake-bow", FakeEmbedder)
 runner = CliRunner()

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from corpus_fixtures import fake_everywhere, fixture_corpus
 from fakes import FakeEmbedder
 from treatydiff.cli import app
 from treatydiff.corpus import Corpus
@@ -40,16 +39,6 @@ IDS = {"draft": "draft", "treaty": "widgets", "news": "news-piece", "declaration
 # Article 5 of the draft, reworded.
 INTERCEPTION_QUERY = "competent authorities may record in real time the content of communications"
 runner = CliRunner()
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Corpus:
-    return fixture_corpus(tmp_path / "corpora")
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
-    return fake_everywhere(monkeypatch)
 
 
 def encoded_documents(fake: FakeEmbedder, corpus: Corpus) -> set[str]:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from corpus_fixtures import CORPUS_SOURCES, fake_everywhere, fixture_corpus
+from corpus_fixtures import FIXTURE_DOCUMENTS
 from fakes import FakeEmbedder
 from treatydiff.cli import app
 from treatydiff.corpus import Corpus
@@ -34,19 +34,9 @@ from treatydiff.corpus_similarity import (
 from treatydiff.errors import InputError
 from treatydiff.ingest import convert_path
 
-SOURCES = CORPUS_SOURCES  # id -> fixture file
+SOURCES = FIXTURE_DOCUMENTS  # id -> fixture file
 HOSTILE_TITLE = '<script>alert("x")</script> & "quotes"'
 runner = CliRunner()
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Corpus:
-    return fixture_corpus(tmp_path / "corpora")
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeEmbedder:
-    return fake_everywhere(monkeypatch)
 
 
 def near_copy(tmp_path: Path) -> Path:
