@@ -143,6 +143,85 @@ def test_background_sentences_are_not_claims() -> None:
     assert extract_claims(doc) == ()
 
 
+@pytest.mark.parametrize(
+    ("body", "claim", "speaker"),
+    [
+        # Present tense with a plural speaker.
+        (
+            "Defence lawyers note that a court can still refuse to hand over a suspect facing torture.",
+            "a court can still refuse to hand over a suspect facing torture",
+            "Defence lawyers",
+        ),
+        # "told" with an object before the closing comma or full stop.
+        (
+            "Customs officers may search parcels for counterfeit medicines, "
+            "the deputy minister told parliament.",
+            "Customs officers may search parcels for counterfeit medicines",
+            "deputy minister",
+        ),
+        # A publication speaks for its authors; a trailing participle clause is not the claim.
+        (
+            "Hospitals hit by hackers would get emergency help from abroad, the unions' joint letter says, "
+            "calling on ministers to act.",
+            "Hospitals hit by hackers would get emergency help from abroad",
+            "unions' joint letter",
+        ),
+        (
+            "Victims will be told when their data is shared with a foreign court, "
+            "the legal adviser explained.",
+            "Victims will be told when their data is shared with a foreign court",
+            "legal adviser",
+        ),
+    ],
+)
+def test_reported_speech_in_more_forms(body: str, claim: str, speaker: str) -> None:
+    claims = extract_claims(news(body))
+    assert (claims[0].text, claims[0].speaker) == (claim, speaker)
+    # What follows the attribution is the same speaker's ("…, the letter says, calling on …").
+    assert all(c.speaker == speaker for c in claims)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Smuggled antiquities can be seized at the border and returned to the country they came from.",
+        "Bribing a foreign judge becomes an offence in itself, even when no case is decided.",
+        "Selling stolen card numbers is to be treated as a crime.",
+        "A state may refuse extradition only if the person would face the death penalty.",
+    ],
+)
+def test_a_rule_stated_without_naming_the_text_is_a_claim(body: str) -> None:
+    claims = extract_claims(news(body))
+    assert [c.text for c in claims] == [body.rstrip(".")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The delegates flew home on Friday after the talks in Vienna.",
+        "The suspect could face charges next year, his lawyer feared.",  # a hypothetical, no rule
+        "The convention will open for signature once the Assembly has adopted it.",  # a timeline
+    ],
+)
+def test_news_narrative_is_still_not_a_claim(body: str) -> None:
+    assert [c.text for c in extract_claims(news(body)) if c.speaker is None] == []
+
+
+def test_a_rule_before_and_a_stance_stands_as_its_own_claim() -> None:
+    body = (
+        "The treaty will only take effect once twenty countries have ratified it, "
+        "and the ministry hopes to be among the first."
+    )
+    texts = [c.text for c in extract_claims(news(body))]
+    assert "The treaty will only take effect once twenty countries have ratified it" in texts
+
+
+def test_a_pronoun_in_a_subordinate_clause_takes_no_stance() -> None:
+    body = "Police will be able to freeze stored data for ninety days while they seek a court order."
+    claims = extract_claims(news(body))
+    assert [(c.text, c.speaker) for c in claims] == [(body.rstrip("."), None)]
+
+
 def test_a_quotation_announced_in_the_previous_paragraph() -> None:
     doc = news('Rachel Donovan, head of the delegation, said:\n\n"This is not the treaty we wanted."')
     (claim,) = extract_claims(doc)

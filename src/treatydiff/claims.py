@@ -46,7 +46,10 @@ _REPORTING = (
     r"asserted|asserts|acknowledged|acknowledges|conceded|concedes|suggested|suggests|urged|urges|"
     r"countered|counters|replied|responded|observed|remarked|commented|concluded|concludes|"
     r"fears|feared|feels|felt|hopes|hoped|expects|expected|predicted|predicts|objected|objects|"
-    r"criticised|criticized|criticises|criticizes"
+    r"criticised|criticized|criticises|criticizes|"
+    # Present tense with a plural speaker: "rights lawyers note that …", "critics argue …".
+    r"note|explain|argue|warn|insist|stress|emphasi[sz]e|add|contend|complain|caution|suggest|urge|"
+    r"acknowledge|concede|maintain|assert|observe|conclude|predict|point out|write|tell|counter"
 )
 _REPORTING_VERB = re.compile(rf"\b(?:{_REPORTING})\b")
 # An actor's stance: "Washington is actively working towards …", "the EU wants …".
@@ -57,17 +60,25 @@ _POSITION = re.compile(
     r"proposes?|proposed|proposing|push(?:es|ed)? for|pushing for|working towards?|works? towards?|"
     r"favou?rs?|favou?red|prefers?|preferred|refuses? to|refused to|insist(?:s|ed|ing)? on|"
     r"objects? to|objected to|campaigns? for|campaigning for|lobb(?:y|ies|ied|ying) for|"
-    r"plans? to|planned to|intends? to|is against|are against)\b"
+    r"plans? to|planned to|intends? to|hopes? to|hoped to|aims? to|vows? to|vowed to|pledges? to|"
+    r"pledged to|is against|are against)\b"
 )
 # Verbs after which "that" may be left out: "Olsen argued the treaty goes too far".
 _THAT_OPTIONAL = re.compile(
     r"^(?:said|says|believes|believe|argued|argues|insisted|insists|warned|warns|claimed|claims|"
-    r"thinks|think|fears|feels|hopes|noted|added|stressed|contends)$"
+    r"thinks|think|fears|feels|hopes|noted|added|stressed|contends|note|argue|warn|insist|stress|"
+    r"contend|maintain|maintains|maintained|predict|predicts|predicted)$"
 )
 # After "said" without "that", these don't start a content: "said in a statement", "said so".
 _NOT_CONTENT_START = re.compile(
     r"^(?:on|in|at|by|for|to|with|after|before|during|last|this|so|yes|no|nothing|little|more|"
     r"earlier|later|afterwards|recently|previously|repeatedly|again|also)\b|^[,.;:!?]",
+    re.I,
+)
+_CLAUSE_JOIN_END = re.compile(r",\s+(?:and|but|while|whereas)\s+$")
+_TELLING = re.compile(r"^(?:told|tells|tell|informed|informs|assured|assures|briefed|briefs)$")
+_SUBORDINATOR_END = re.compile(
+    r"\b(?:while|when|whenever|until|till|unless|if|once|because|since|after|before|as|so that|where)\s+$",
     re.I,
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;]{2,80}?)(?:,\s*|\s*(?=[.!?]?$))")
@@ -182,6 +193,46 @@ _ROLE_NOUNS = {
     "campaign",
     "charity",
     "trade",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "counsel",
+    "attorney",
+    "attorneys",
+    "professor",
+    "scholar",
+    "scholars",
+    "academic",
+    "academics",
+    "activist",
+    "campaigner",
+    "journalist",
+    "journalists",
+    "consultant",
+    "consultants",
+    "specialist",
+    "specialists",
+    "economist",
+    "economists",
+    "officer",
+    "officers",
+    "investigator",
+    "investigators",
+    "auditor",
+    "auditors",
+    # What a speaker publishes speaks for it: "the activists' open letter says".
+    "letter",
+    "brief",
+    "memo",
+    "petition",
+    "submission",
+    "study",
+    "analysis",
+    "briefing",
+    "communique",
+    "communiqué",
+    "editorial",
 }
 # A speaker never ends in these: "the Convention states that …" is the text, not a speaker.
 _TEXT_NOUNS = {
@@ -219,9 +270,16 @@ _DEMAND = re.compile(
 _WEAK_STANCE = re.compile(r"\b(?:will|would|can|could|may|might|shall)\b", re.I)
 _LEGAL_EFFECT = re.compile(
     r"\b(?:crimes?|offen[cs]es?|criminal|prosecut\w*|punish\w*|outlaw\w*|illegal|unlawful|ban\w*|"
-    r"obliged?|obligations?|asks?|sets?|forbids?|under the|duty|duties|rules?)\b",
+    r"obliged?|obligations?|asks?|sets?|forbids?|under the|duty|duties|rules?|liab(?:le|ility)|"
+    r"confiscat\w*|seiz\w*|extradit\w*|charges?|convictions?|penalt\w*|sanctions?|jurisdiction|"
+    r"take effect|takes effect)\b",
     re.I,
 )
+# How a rule is stated: present or future, not the hypothetical "would", "could", "might".
+_RULE = re.compile(r"\b(?:will|can|cannot|may|shall|(?:is|are) to be|becomes?|will no longer)\b", re.I)
+# A restriction turns a process word into a rule ("will only take effect once thirty countries
+# have ratified it"); a plain timeline ("will open for signature once adopted") is narrative.
+_CONDITION = re.compile(r"\bonly\b[^,.;]*\b(?:once|after|when|if)\b|\b(?:until|unless|provided)\b", re.I)
 # How a treaty comes about, which news reports as events: signature, ratification, votes.
 _PROCESS = re.compile(
     r"\b(?:open for signature|enter(?:s|ed)? into force|ratif\w+|adopt(?:ed|s)? (?:it|the)|vote|session|"
@@ -555,15 +613,21 @@ def find_attributions(sentence: str, skip: Sequence[tuple[int, int]] = ()) -> li
         if (
             who is not None
             and who.mention.lower() not in {"we", "i"}
-            and not _after_comma_only(sentence, who)
+            and not _in_subordinate_clause(sentence, who)
         ):
             # The stance verb belongs to the claim: "Washington is working towards …".
             found.append(Attribution(who.start, who.start, who.mention, True, "position"))
     return sorted(found, key=lambda a: a.start)
 
 
-def _after_comma_only(sentence: str, who: SpeakerMention) -> bool:
-    return False
+def _in_subordinate_clause(sentence: str, who: SpeakerMention) -> bool:
+    """A pronoun right after "while", "until", "when" …: "… while they seek a court order".
+
+    That is the clause's own subject, not someone taking a stance ("while the EU wants …" is).
+    """
+    if who.mention.lower() not in _PRONOUNS:
+        return False
+    return bool(_SUBORDINATOR_END.search(sentence[: who.start]))
 
 
 def _attribution_at(sentence: str, verb: re.Match[str]) -> Attribution | None:
@@ -586,6 +650,10 @@ def _attribution_at(sentence: str, verb: re.Match[str]) -> Attribution | None:
         # "…, the negotiator said on Tuesday, pointing …" / "…, Olsen said." / "…, X noted, but …"
         closing = re.match(
             r"^(?:\s+(?:on|in|at|last|this|after|before|during)\b[^,.;:]{0,40})?\s*(?=[,.;!?]|$)", tail
+        ) or (
+            # "…, the commissioner told parliament." / "…, she told reporters in Vienna."
+            _TELLING.match(verb.group())
+            and re.match(r"^(?:\s+(?!that\b)[\w’'-]+){1,6}?\s*(?=[,.;!?]|$)", tail)
         )
         preceded = sentence[: who.start].rstrip().endswith(",")
         if closing is not None and preceded:
@@ -619,9 +687,15 @@ def sentence_statements(
     cursor = 0  # start of text not yet given to a statement
     for number, attribution in enumerate(attributions):
         if attribution.content_follows:
-            if number == 0 and ";" in sentence[cursor : attribution.start]:
-                leading = _trim_claim(text, start + cursor, start + attribution.start)
-                if leading and _unattributed_statement(text, leading, commentary):
+            before = sentence[cursor : attribution.start]
+            joined = bool(_CLAUSE_JOIN_END.search(before))
+            if number == 0 and (";" in before or joined):
+                # "The treaty lets police …, and the ministry hopes …": the first clause stands
+                # alone if it states a rule or a demand ("We followed the talks, and we say …" doesn't).
+                leading = _trim_claim(
+                    text, start + cursor, start + _cut_connective(sentence, cursor, attribution.start)
+                )
+                if leading and _unattributed_statement(text, leading, commentary and not joined):
                     statements.append(Statement(*leading, "stance", None, (start, end)))
             following = attributions[number + 1] if number + 1 < len(attributions) else None
             stop = following.start if following is not None and following.content_follows else len(sentence)
@@ -676,9 +750,15 @@ def _unattributed_statement(text: str, sentence: tuple[int, int], commentary: bo
         about_text = _TEXT_REFERENCE.search(body) and (
             _WEAK_STANCE.search(body) or _LEGAL_EFFECT.search(body)
         )
+        # A rule stated without naming the text: "the assets can be confiscated without a conviction".
+        rule = _RULE.search(body) and _LEGAL_EFFECT.search(body)
         demand = _DEMAND.search(body)
-        narrative = _PROCESS.search(body) or _NARRATIVE.search(_YEAR_OF_TEXT.sub(" ", body))
-        claim = bool(demand or (about_text and not narrative) or (_TEXT_REFERENCE.search(body) and strong))
+        # "will take effect once thirty countries have ratified it" states a rule, not an event.
+        process = _PROCESS.search(body) and not _CONDITION.search(body)
+        narrative = process or _NARRATIVE.search(_YEAR_OF_TEXT.sub(" ", body))
+        claim = bool(
+            demand or ((about_text or rule) and not narrative) or (_TEXT_REFERENCE.search(body) and strong)
+        )
     if not claim:
         return None
     span = _trim_claim(text, *sentence)
