@@ -44,6 +44,7 @@ bench-crosslang: $(STAMP)
 
 bench-positions: $(STAMP)
 	$(BIN)/python benchmarks/positions/run.py --calibrate
+	$(BIN)/python benchmarks/positions/verdict_features.py
 
 bench-speed: $(STAMP)
 	$(BIN)/python benchmarks/speed.py
