@@ -221,6 +221,8 @@ _ROLE_NOUNS = {
     "investigators",
     "auditor",
     "auditors",
+    "lobbyist",
+    "lobbyists",
     # What a speaker publishes speaks for it: "the activists' open letter says".
     "letter",
     "brief",
@@ -257,8 +259,8 @@ _TEXT_NOUNS = {
 }
 _FUNCTION_WORDS = {"of", "for", "the", "and", "at", "in", "on", "de", "von", "van", "to", "&", "a", "an"}
 _TEXT_REFERENCE = re.compile(
-    r"\b(?:convention|treaty|treaties|agreement|draft|text|protocol|provisions?|articles?|clauses?|"
-    r"deal|pact|instrument)\b",
+    r"\b(?:conventions?|treaty|treaties|agreements?|drafts?|texts?|protocols?|provisions?|articles?|"
+    r"clauses?|deals?|pacts?|instruments?)\b",
     re.I,
 )
 # A demand, or an obligation or power a text would create.
@@ -266,6 +268,12 @@ _DEMAND = re.compile(
     r"\b(?:must|should|ought to|needs? to|(?:would|will)\s+(?:no longer\s+)?(?:have to|be able to|"
     r"be allowed to|be required to|be obliged to|be forced to))\b",
     re.I,
+)
+# An obligation in the passive ("countries are expected to pool what they learn"); unlike a
+# demand, it can also announce an event ("the chair is expected to circulate a draft"), so
+# narrative still rules it out.
+_PASSIVE_DUTY = re.compile(
+    r"\b(?:is|are)\s+(?:expected|required|obliged|encouraged|asked|bound)\s+to\b", re.I
 )
 _WEAK_STANCE = re.compile(r"\b(?:will|would|can|could|may|might|shall)\b", re.I)
 _LEGAL_EFFECT = re.compile(
@@ -277,6 +285,13 @@ _LEGAL_EFFECT = re.compile(
 )
 # How a rule is stated: present or future, not the hypothetical "would", "could", "might".
 _RULE = re.compile(r"\b(?:will|can|cannot|may|shall|(?:is|are) to be|becomes?|will no longer)\b", re.I)
+# What police, courts or states may or must do is a rule: "Police … can pass it on unasked".
+_LEGAL_ACTOR = re.compile(
+    r"\s*(?:(?:the|foreign|national|local)\s+)*(?:police|prosecutors?|courts?|judges?|investigators?|"
+    r"authorities|law[- ]enforcement|service providers?|providers?|governments?|states?|countries|parties)\b",
+    re.I,
+)
+_PERMISSION = re.compile(r"\b(?:can|cannot|may|must|shall|will (?:be able|have) to)\b", re.I)
 # A restriction turns a process word into a rule ("will only take effect once thirty countries
 # have ratified it"); a plain timeline ("will open for signature once adopted") is narrative.
 _CONDITION = re.compile(r"\bonly\b[^,.;]*\b(?:once|after|when|if)\b|\b(?:until|unless|provided)\b", re.I)
@@ -307,7 +322,7 @@ _STRONG_STANCE = re.compile(
     r"\b(?:must|should|ought to|needs? to|has to|have to|cannot|can't|won't|"
     r"lets?|allows?|gives?|grants?|requires?|obliges?|(?<!into )forces?|bans?|prohibits?|criminali[sz]es?|"
     r"covers?|includes?|lacks?|omits?|ignores?|fails? to|permits?|enables?|undermines?|protects?|"
-    r"threatens?|weakens?|strengthens?)\b",
+    r"threatens?|weakens?|strengthens?|endorses?|authori[sz]es?|provides? for|envisages?|mandates?)\b",
     re.I,
 )
 _CONNECTIVE = re.compile(
@@ -751,7 +766,11 @@ def _unattributed_statement(text: str, sentence: tuple[int, int], commentary: bo
             _WEAK_STANCE.search(body) or _LEGAL_EFFECT.search(body)
         )
         # A rule stated without naming the text: "the assets can be confiscated without a conviction".
-        rule = _RULE.search(body) and _LEGAL_EFFECT.search(body)
+        rule = (
+            (_RULE.search(body) and _LEGAL_EFFECT.search(body))
+            or (_LEGAL_ACTOR.match(body) and _PERMISSION.search(body))
+            or _PASSIVE_DUTY.search(body)
+        )
         demand = _DEMAND.search(body)
         # "will take effect once thirty countries have ratified it" states a rule, not an event.
         process = _PROCESS.search(body) and not _CONDITION.search(body)
@@ -844,11 +863,16 @@ def _speaker_like(candidate: str) -> bool:
     lowercase_content = [
         w
         for w in words
-        if not w[0].isupper() and w.lower() not in _FUNCTION_WORDS and w.lower() not in _ROLE_NOUNS
+        if not w[0].isupper() and w.lower() not in _FUNCTION_WORDS and _possessor(w) not in _ROLE_NOUNS
     ]
     if head in _ROLE_NOUNS:
         return len(lowercase_content) <= 2
     return bool(words[-1][0].isupper()) and len(lowercase_content) == 0 and bool(capitalised)
+
+
+def _possessor(word: str) -> str:
+    """ "ministry's" -> "ministry", "unions'" -> "unions": a role noun in a possessive is still one."""
+    return word.lower().removesuffix("’s").removesuffix("'s").removesuffix("’").removesuffix("'")
 
 
 def _trim_claim(text: str, start: int, end: int) -> tuple[int, int] | None:
