@@ -66,8 +66,18 @@ _POSITION = re.compile(
 # Verbs after which "that" may be left out: "Olsen argued the treaty goes too far".
 _THAT_OPTIONAL = re.compile(
     r"^(?:said|says|believes|believe|argued|argues|insisted|insists|warned|warns|claimed|claims|"
-    r"thinks|think|fears|feels|hopes|noted|added|stressed|contends|note|argue|warn|insist|stress|"
-    r"contend|maintain|maintains|maintained|predict|predicts|predicted)$"
+    r"thinks|think|fears|feels|hopes|noted|added|stressed|contends|say|note|argue|warn|insist|contend)$"
+)
+# Present-tense forms that are also ordinary verbs or nouns ("banks warn customers", "a brief
+# note"): their content must follow "that" at once, or read as a clause when "that" is left out.
+_PRESENT_REPORTING = re.compile(
+    r"^(?:say|note|explain|argue|warn|insist|stress|emphasi[sz]e|add|contend|complain|caution|suggest|"
+    r"urge|acknowledge|concede|maintain|assert|observe|conclude|predict|point out|write|tell|counter)$"
+)
+_CLAUSE_VERB = re.compile(
+    r"\b(?:will|would|can|could|may|might|must|should|shall|cannot|is|are|was|were|has|have|had|"
+    r"does|do|did|won't|can't|doesn't|don't|isn't|aren't)\b",
+    re.I,
 )
 # After "said" without "that", these don't start a content: "said in a statement", "said so".
 _NOT_CONTENT_START = re.compile(
@@ -76,9 +86,14 @@ _NOT_CONTENT_START = re.compile(
     re.I,
 )
 _CLAUSE_JOIN_END = re.compile(r",\s+(?:and|but|while|whereas)\s+$")
+_HOPING = re.compile(r"^(?:hopes|hoped|hope|expects|expected|expect)$")
+_SUBORDINATE_OPENING = re.compile(
+    r"\s*(?:As|When|While|Before|After|Since|Because|If|Once|Although|Though|Until|During|Unless|Whenever)\b"
+)
+_PARTICIPLE_OPENING = re.compile(r"\s*[A-Z]\w*ing\b")
 _TELLING = re.compile(r"^(?:told|tells|tell|informed|informs|assured|assures|briefed|briefs)$")
 _SUBORDINATOR_END = re.compile(
-    r"\b(?:while|when|whenever|until|till|unless|if|once|because|since|after|before|as|so that|where)\s+$",
+    r"\b(?:while|when|whenever|until|till|unless|if|once|after|before|so that|where)\s+$",
     re.I,
 )
 _ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;]{2,80}?)(?:,\s*|\s*(?=[.!?]?$))")
@@ -257,6 +272,7 @@ _TEXT_NOUNS = {
     "instrument",
     "resolution",
 }
+_PREPOSITIONS = {"in", "on", "at", "by", "for", "with", "from", "after", "before", "during", "under", "to"}
 _FUNCTION_WORDS = {"of", "for", "the", "and", "at", "in", "on", "de", "von", "van", "to", "&", "a", "an"}
 _TEXT_REFERENCE = re.compile(
     r"\b(?:conventions?|treaty|treaties|agreements?|drafts?|texts?|protocols?|provisions?|articles?|"
@@ -279,22 +295,37 @@ _WEAK_STANCE = re.compile(r"\b(?:will|would|can|could|may|might|shall)\b", re.I)
 _LEGAL_EFFECT = re.compile(
     r"\b(?:crimes?|offen[cs]es?|criminal|prosecut\w*|punish\w*|outlaw\w*|illegal|unlawful|ban\w*|"
     r"obliged?|obligations?|asks?|sets?|forbids?|under the|duty|duties|rules?|liab(?:le|ility)|"
-    r"confiscat\w*|seiz\w*|extradit\w*|charges?|convictions?|penalt\w*|sanctions?|jurisdiction|"
+    r"confiscat\w*|seiz\w*|extradit\w*|jurisdiction|"
     r"take effect|takes effect)\b",
     re.I,
 )
 # How a rule is stated: present or future, not the hypothetical "would", "could", "might".
-_RULE = re.compile(r"\b(?:will|can|cannot|may|shall|(?:is|are) to be|becomes?|will no longer)\b", re.I)
+# A legal consequence stated as a rule: "the assets can be confiscated", "is to be treated as a
+# crime", "becomes an offence in itself". Not "could become", not "will rule on the case".
+_RULE = re.compile(
+    r"\b(?:can|cannot|may|shall|will|must|(?:is|are)\s+to)\s+(?:not\s+|only\s+|no longer\s+|also\s+|"
+    r"still\s+)?be\s+(?:\w+ly\s+)?(?:confiscated|seized|frozen|forfeited|extradited|prosecuted|punished|punishable|"
+    r"treated as|held (?:criminally\s+)?liable|liable|criminali[sz]ed|banned|outlawed|tried|jailed|"
+    r"imprisoned|fined|sentenced|convicted)\b"
+    r"|\bbecomes\s+(?:an?\s+)?(?:\w+\s+)?(?:offen[cs]e|crime|illegal|criminal|punishable)\b"
+    r"|\b(?:is|are)\s+(?:now\s+)?(?:an?\s+)?(?:criminal\s+)?(?:offen[cs]e|crime|illegal|punishable)\b",
+    re.I,
+)
 # What police, courts or states may or must do is a rule: "Police … can pass it on unasked".
 _LEGAL_ACTOR = re.compile(
-    r"\s*(?:(?:the|foreign|national|local)\s+)*(?:police|prosecutors?|courts?|judges?|investigators?|"
+    r"\s*(?:(?:the|a|an|each|every|any|no|foreign|national|local)\s+)*(?:police|(?:police\s+)?officers?|prosecutors?|courts?|judges?|investigators?|"
     r"authorities|law[- ]enforcement|service providers?|providers?|governments?|states?|countries|parties)\b",
     re.I,
 )
-_PERMISSION = re.compile(r"\b(?:can|cannot|may|must|shall|will (?:be able|have) to)\b", re.I)
+# What the actor may do itself ("police can pass it on"), not what happens to it ("may be called").
+_PERMISSION = re.compile(r"\b(?:can|cannot|may|must|shall|will (?:be able|have) to)\s+(?!be\b)", re.I)
 # A restriction turns a process word into a rule ("will only take effect once thirty countries
 # have ratified it"); a plain timeline ("will open for signature once adopted") is narrative.
-_CONDITION = re.compile(r"\bonly\b[^,.;]*\b(?:once|after|when|if)\b|\b(?:until|unless|provided)\b", re.I)
+_CONDITION = re.compile(
+    r"\bonly\b[^,.;]{0,80}?\b(?:once|after|when|if)\b|\bnot\b[^,.;]{0,80}?\buntil\b|\bunless\b|"
+    r",\s*provided\b|\bprovided that\b",
+    re.I,
+)
 # How a treaty comes about, which news reports as events: signature, ratification, votes.
 _PROCESS = re.compile(
     r"\b(?:open for signature|enter(?:s|ed)? into force|ratif\w+|adopt(?:ed|s)? (?:it|the)|vote|session|"
@@ -305,7 +336,8 @@ _PROCESS = re.compile(
 _NARRATIVE = re.compile(
     r"\b(?:1[89]\d\d|20\d\d|took place|was (?:written|adopted|signed|held|published|released)|"
     r"were (?:held|signed)|began|attended|met on|(?:January|February|March|April|May|June|July|"
-    r"August|September|October|November|December)\b)",
+    r"August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\b|\b(?:next|last) (?:week|month|year)\b|\btomorrow\b|\byesterday\b)",
 )
 # "the 2001 cybercrime treaty", "the Budapest Convention of 2001": a name, not an event.
 _YEAR_OF_TEXT = re.compile(
@@ -635,6 +667,16 @@ def find_attributions(sentence: str, skip: Sequence[tuple[int, int]] = ()) -> li
     return sorted(found, key=lambda a: a.start)
 
 
+def _fronted_clause(clause: str) -> bool:
+    """ "As the protesters refused to leave," or "Speaking in Vienna,": not something said.
+
+    A gerund subject with its own verb ("Laundering money … is covered by …,") is a statement.
+    """
+    if _SUBORDINATE_OPENING.match(clause):
+        return True
+    return bool(_PARTICIPLE_OPENING.match(clause)) and not _CLAUSE_VERB.search(clause)
+
+
 def _in_subordinate_clause(sentence: str, who: SpeakerMention) -> bool:
     """A pronoun right after "while", "until", "when" …: "… while they seek a court order".
 
@@ -650,7 +692,16 @@ def _attribution_at(sentence: str, verb: re.Match[str]) -> Attribution | None:
     tail = sentence[verb.end() :]
     who = speaker_before(sentence[: verb.start()])
     if who is not None:
-        that = re.match(r"^((?:\s+(?!that\b)[\w’'.,-]+){0,5}?)\s+that\s+", tail)
+        present = bool(_PRESENT_REPORTING.match(verb.group()))
+        if _HOPING.match(verb.group()) and re.match(r"^\s+to\s", tail):
+            return None  # "the ministry hopes to …" is a stance, read by the position pattern
+        if present and not _TELLING.match(verb.group()):
+            gap = r"()"  # "experts note that …"; not "delegates write the report that …"
+        elif present:
+            gap = r"((?:\s+(?!that\b|to\b|of\b|about\b)[\w’'-]+){0,3}?)"  # "tell reporters that"
+        else:
+            gap = r"((?:\s+(?!that\b)[\w’'.,-]+){0,5}?)"  # "said on Tuesday that"
+        that = re.match(rf"^{gap}\s+that\s+", tail)
         if that:
             return Attribution(who.start, verb.end() + that.end(), who.mention, True)
         bare = re.match(r"^\s+", tail)
@@ -660,6 +711,7 @@ def _attribution_at(sentence: str, verb: re.Match[str]) -> Attribution | None:
             and _THAT_OPTIONAL.match(verb.group())
             and not _NOT_CONTENT_START.match(after)
             and len(after.split()) >= 4
+            and (not present or _CLAUSE_VERB.search(after))
         ):
             return Attribution(who.start, verb.end() + bare.end(), who.mention, True)
         # "…, the negotiator said on Tuesday, pointing …" / "…, Olsen said." / "…, X noted, but …"
@@ -668,10 +720,12 @@ def _attribution_at(sentence: str, verb: re.Match[str]) -> Attribution | None:
         ) or (
             # "…, the commissioner told parliament." / "…, she told reporters in Vienna."
             _TELLING.match(verb.group())
-            and re.match(r"^(?:\s+(?!that\b)[\w’'-]+){1,6}?\s*(?=[,.;!?]|$)", tail)
+            and re.match(r"^(?:\s+(?!that\b|to\b|of\b|about\b)[\w’'-]+){1,3}?\s*(?=[,.;!?]|$)", tail)
         )
         preceded = sentence[: who.start].rstrip().endswith(",")
-        if closing is not None and preceded:
+        # "As the protesters refused to leave, police told them …": a fronted clause is not said.
+        fronted = sentence.count(",", 0, who.start) == 1 and _fronted_clause(sentence[: who.start])
+        if closing is not None and preceded and not fronted:
             return Attribution(who.start, verb.end() + closing.end(), who.mention, False)
         return None
     # Inverted: "…, said Maria Olsen, …"
@@ -767,7 +821,7 @@ def _unattributed_statement(text: str, sentence: tuple[int, int], commentary: bo
         )
         # A rule stated without naming the text: "the assets can be confiscated without a conviction".
         rule = (
-            (_RULE.search(body) and _LEGAL_EFFECT.search(body))
+            _RULE.search(body)
             or (_LEGAL_ACTOR.match(body) and _PERMISSION.search(body))
             or _PASSIVE_DUTY.search(body)
         )
@@ -853,7 +907,7 @@ def _speaker_like(candidate: str) -> bool:
     if not words or len(words) > MAX_SPEAKER_WORDS:
         return False
     head = words[-1].lower().removesuffix("’s").removesuffix("'s")
-    if head in _TEXT_NOUNS:
+    if head in _TEXT_NOUNS or words[0].lower() in _PREPOSITIONS:  # "In a brief note …"
         return False
     if len(words) == 1 and head in _PRONOUNS:
         return True
