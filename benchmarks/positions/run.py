@@ -274,6 +274,18 @@ def evaluate(
     return lines, {"set": path.name, "rows": rows, "claims_found": found, "claims": len(items)}
 
 
+def sources_present() -> bool:
+    """Whether the reference treaties are there; says so on stderr when they aren't."""
+    if SOURCES.is_dir():
+        return True
+    print(f"error: {SOURCES} not found: the benchmark reads the reference treaties there", file=sys.stderr)
+    return False
+
+
+def model_and_cache(spec: str) -> tuple[Embedder, EmbeddingCache]:
+    return make_embedder(spec), EmbeddingCache(default_cache_dir())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -285,14 +297,10 @@ def main() -> int:
     parser.add_argument("--calibrate", action="store_true", help="print the thresholds fitted on each set")
     parser.add_argument("--model", default=DEFAULT_SPEC, help="a model spec, as for treatydiff --model")
     args = parser.parse_args()
-    if not SOURCES.is_dir():
-        print(
-            f"error: {SOURCES} not found: the benchmark reads the reference treaties there", file=sys.stderr
-        )
+    if not sources_present():
         return 1
     sets = args.set or [HERE / "claims.json", HERE / "claims-test.json", HERE / "claims-test2.json"]
-    embedder = make_embedder(args.model)
-    cache = EmbeddingCache(default_cache_dir())
+    embedder, cache = model_and_cache(args.model)
     lines: list[str] = []
     figures = []
     for path in sets:

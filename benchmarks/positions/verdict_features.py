@@ -34,12 +34,11 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
-from run import FOLDS, HERE, SOURCES, VERDICTS, claim_for, load_set
+from run import FOLDS, HERE, SOURCES, VERDICTS, claim_for, load_set, model_and_cache, sources_present
 from sklearn.linear_model import LogisticRegression
 
-from treatydiff.backends import DEFAULT_SPEC, make_embedder
+from treatydiff.backends import DEFAULT_SPEC
 from treatydiff.documents import load_document
-from treatydiff.embeddings import EmbeddingCache, default_cache_dir
 from treatydiff.positions import PositionsOptions, article_key, claim_query, link_claims
 
 SIGNALS = ("score", "margin", "semantic", "lexical", "lift", "coverage", "breadth", "length")
@@ -130,13 +129,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default=DEFAULT_SPEC, help="a model spec, as for treatydiff --model")
     args = parser.parse_args()
-    if not SOURCES.is_dir():
-        print(
-            f"error: {SOURCES} not found: the benchmark reads the reference treaties there", file=sys.stderr
-        )
+    if not sources_present():
         return 1
-    embedder = make_embedder(args.model)
-    cache = EmbeddingCache(default_cache_dir())
+    embedder, cache = model_and_cache(args.model)
     dev = signals(HERE / "claims.json", embedder, cache)
     held_out = {
         name: signals(HERE / name, embedder, cache) for name in ("claims-test.json", "claims-test2.json")

@@ -313,8 +313,9 @@ _RULE = re.compile(
 )
 # What police, courts or states may or must do is a rule: "Police … can pass it on unasked".
 _LEGAL_ACTOR = re.compile(
-    r"\s*(?:(?:the|a|an|each|every|any|no|foreign|national|local)\s+)*(?:police|(?:police\s+)?officers?|prosecutors?|courts?|judges?|investigators?|"
-    r"authorities|law[- ]enforcement|service providers?|providers?|governments?|states?|countries|parties)\b",
+    r"\s*(?:(?:the|a|an|each|every|any|no|foreign|national|local)\s+)*"
+    r"(?:police|(?:police\s+)?officers?|prosecutors?|courts?|judges?|investigators?|authorities|"
+    r"law[- ]enforcement|service providers?|providers?|governments?|states?|countries|parties)\b",
     re.I,
 )
 # What the actor may do itself ("police can pass it on"), not what happens to it ("may be called").
