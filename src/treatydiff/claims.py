@@ -37,6 +37,13 @@ MIN_ASIDE_WORDS = 3  # a parenthetical with fewer words is an acronym or a gloss
 MIN_LIST_ITEMS = 3  # "including A, B and C" is a list of demands; "including A and B" is not split
 MAX_KNOWN_NAMES = 200  # speakers and bodies a mention is resolved against: the most recent ones
 
+# Present-tense forms with a plural speaker ("rights lawyers note that …"). They are also
+# ordinary verbs or nouns ("banks warn customers", "a brief note"), so their content must follow
+# "that" at once, or read as a clause when "that" is left out.
+_PRESENT_REPORTING_FORMS = (
+    r"say|note|explain|argue|warn|insist|stress|emphasi[sz]e|add|contend|complain|caution|suggest|urge|"
+    r"acknowledge|concede|maintain|assert|observe|conclude|predict|point out|write|tell|counter"
+)
 _REPORTING = (
     r"said|says|say|added|adds|noted|notes|stated|states|explained|explains|highlighted|highlights|"
     r"stressed|stresses|emphasi[sz]ed|emphasi[sz]es|underlined|underlines|told|tells|informed|"
@@ -46,10 +53,7 @@ _REPORTING = (
     r"asserted|asserts|acknowledged|acknowledges|conceded|concedes|suggested|suggests|urged|urges|"
     r"countered|counters|replied|responded|observed|remarked|commented|concluded|concludes|"
     r"fears|feared|feels|felt|hopes|hoped|expects|expected|predicted|predicts|objected|objects|"
-    r"criticised|criticized|criticises|criticizes|"
-    # Present tense with a plural speaker: "rights lawyers note that …", "critics argue …".
-    r"note|explain|argue|warn|insist|stress|emphasi[sz]e|add|contend|complain|caution|suggest|urge|"
-    r"acknowledge|concede|maintain|assert|observe|conclude|predict|point out|write|tell|counter"
+    r"criticised|criticized|criticises|criticizes|" + _PRESENT_REPORTING_FORMS
 )
 _REPORTING_VERB = re.compile(rf"\b(?:{_REPORTING})\b")
 # An actor's stance: "Washington is actively working towards …", "the EU wants …".
@@ -68,12 +72,7 @@ _THAT_OPTIONAL = re.compile(
     r"^(?:said|says|believes|believe|argued|argues|insisted|insists|warned|warns|claimed|claims|"
     r"thinks|think|fears|feels|hopes|noted|added|stressed|contends|say|note|argue|warn|insist|contend)$"
 )
-# Present-tense forms that are also ordinary verbs or nouns ("banks warn customers", "a brief
-# note"): their content must follow "that" at once, or read as a clause when "that" is left out.
-_PRESENT_REPORTING = re.compile(
-    r"^(?:say|note|explain|argue|warn|insist|stress|emphasi[sz]e|add|contend|complain|caution|suggest|"
-    r"urge|acknowledge|concede|maintain|assert|observe|conclude|predict|point out|write|tell|counter)$"
-)
+_PRESENT_REPORTING = re.compile(rf"^(?:{_PRESENT_REPORTING_FORMS})$")
 _CLAUSE_VERB = re.compile(
     r"\b(?:will|would|can|could|may|might|must|should|shall|cannot|is|are|was|were|has|have|had|"
     r"does|do|did|won't|can't|doesn't|don't|isn't|aren't)\b",
@@ -299,14 +298,13 @@ _LEGAL_EFFECT = re.compile(
     r"take effect|takes effect)\b",
     re.I,
 )
-# How a rule is stated: present or future, not the hypothetical "would", "could", "might".
 # A legal consequence stated as a rule: "the assets can be confiscated", "is to be treated as a
 # crime", "becomes an offence in itself". Not "could become", not "will rule on the case".
 _RULE = re.compile(
     r"\b(?:can|cannot|may|shall|will|must|(?:is|are)\s+to)\s+(?:not\s+|only\s+|no longer\s+|also\s+|"
-    r"still\s+)?be\s+(?:\w+ly\s+)?(?:confiscated|seized|frozen|forfeited|extradited|prosecuted|punished|punishable|"
-    r"treated as|held (?:criminally\s+)?liable|liable|criminali[sz]ed|banned|outlawed|tried|jailed|"
-    r"imprisoned|fined|sentenced|convicted)\b"
+    r"still\s+)?be\s+(?:\w+ly\s+)?(?:confiscated|seized|frozen|forfeited|extradited|prosecuted|punished|"
+    r"punishable|treated as|held (?:criminally\s+)?liable|liable|criminali[sz]ed|banned|outlawed|tried|"
+    r"jailed|imprisoned|fined|sentenced|convicted)\b"
     r"|\bbecomes\s+(?:an?\s+)?(?:\w+\s+)?(?:offen[cs]e|crime|illegal|criminal|punishable)\b"
     r"|\b(?:is|are)\s+(?:now\s+)?(?:an?\s+)?(?:criminal\s+)?(?:offen[cs]e|crime|illegal|punishable)\b",
     re.I,
