@@ -697,14 +697,19 @@ class CorpusIndex:
 
     # -- searching
 
-    def load_shards(self) -> list[Shard]:
-        """Every shard the manifest lists; raises CorpusIndexError when the index must be updated."""
+    def _existing_manifest(self) -> Manifest:
+        """The manifest a search needs; CorpusIndexError when it is missing or damaged."""
         try:
             manifest = self.read_manifest()
         except _DAMAGED as exc:
             raise CorpusIndexError(f"the index in {self.directory} is damaged ({_reason(exc)})") from exc
         if manifest is None:
             raise CorpusIndexError(f"no index in {self.directory}: run `treatydiff index`")
+        return manifest
+
+    def load_shards(self) -> list[Shard]:
+        """Every shard the manifest lists; raises CorpusIndexError when the index must be updated."""
+        manifest = self._existing_manifest()
         try:
             return [self.read_shard(doc_id) for doc_id in sorted(manifest.documents)]
         except _DAMAGED as exc:
@@ -754,12 +759,7 @@ class CorpusIndex:
             state = None
         if self._loaded is not None and state is not None and self._loaded.state == state:
             return self._loaded
-        try:
-            manifest = self.read_manifest()
-        except _DAMAGED as exc:
-            raise CorpusIndexError(f"the index in {self.directory} is damaged ({_reason(exc)})") from exc
-        if manifest is None:
-            raise CorpusIndexError(f"no index in {self.directory}: run `treatydiff index`")
+        manifest = self._existing_manifest()
         digest = content_digest(manifest)
         preloaded: dict[str, Shard] = {}
         ann_path = self.directory / "ann.usearch"
